@@ -1,0 +1,133 @@
+//! `slogen generate`: Sloth's `generate`, with atomic writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::args::GenFlags;
+use super::fsio::write_atomic;
+use crate::pipeline::Problem;
+use crate::plan::Disable;
+
+/// Options of `slogen generate`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Spec file, or folder searched recursively for .yml/.yaml files.
+    #[arg(short = 'i', long = "input", env = "SLOTH_INPUT", value_name = "PATH")]
+    pub input: PathBuf,
+    /// Output file or folder; `-` is stdout (file input only).
+    #[arg(short = 'o', long = "out", env = "SLOTH_OUT", default_value = "-", value_name = "PATH")]
+    pub out: PathBuf,
+    /// Regex of discovered paths to skip (folder input; wins over --fs-include).
+    #[arg(short = 'e', long = "fs-exclude", env = "SLOTH_FS_EXCLUDE", value_name = "REGEX")]
+    pub fs_exclude: Option<String>,
+    /// Regex of discovered paths to keep (folder input).
+    #[arg(short = 'n', long = "fs-include", env = "SLOTH_FS_INCLUDE", value_name = "REGEX")]
+    pub fs_include: Option<String>,
+    /// Leave out SLI and metadata recording rules.
+    #[arg(long = "disable-recordings", env = "SLOTH_DISABLE_RECORDINGS")]
+    pub disable_recordings: bool,
+    /// Leave out alert rules.
+    #[arg(long = "disable-alerts", env = "SLOTH_DISABLE_ALERTS")]
+    pub disable_alerts: bool,
+    /// Kubernetes transform plugin; only Sloth's Prometheus Operator transform is built in.
+    #[arg(
+        long = "k8s-transform-plugin-id",
+        env = "SLOTH_K8S_TRANSFORM_PLUGIN_ID",
+        default_value = "sloth.dev/k8stransform/prom-operator-prometheus-rule/v1",
+        value_name = "ID"
+    )]
+    pub k8s_transform_plugin_id: String,
+    #[command(flatten)]
+    pub gen: GenFlags,
+}
+
+const K8S_TRANSFORM: &str = "sloth.dev/k8stransform/prom-operator-prometheus-rule/v1";
+
+/// Runs `generate`.
+pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    if args.k8s_transform_plugin_id != K8S_TRANSFORM {
+        bail!(
+            "unknown k8s transform plugin {:?}: only {K8S_TRANSFORM} is built in",
+            args.k8s_transform_plugin_id
+        );
+    }
+    let mut generator = args.gen.generator()?;
+    generator.disable = Disable {
+        recordings: args.disable_recordings,
+        alerts: args.disable_alerts,
+    };
+    let meta = std::fs::metadata(&args.input)
+        .with_context(|| format!("reading input {}", args.input.display()))?;
+    if meta.is_dir() {
+        bail!("folder input is not supported yet: pass a spec file with -i");
+    }
+    let text = read_spec(&args.input)?;
+    let out = match generator.generate_file(&text) {
+        Ok(out) => out,
+        Err(problems) => return Ok(report(&args.input, &problems)),
+    };
+    write_output(&args.out, out.text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a spec file as text, naming the file on failure.
+pub fn read_spec(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading spec file {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "reading spec file {}: not valid UTF-8 (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Prints every problem of a file and returns exit code 1.
+pub fn report(path: &Path, problems: &[Problem]) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "error: {}", p.display(path));
+    }
+    ExitCode::from(1)
+}
+
+/// Writes to stdout for `-`, else atomically to the file.
+pub fn write_output(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if out == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+            Ok(()) => {}
+            // A closed pipe (`| head`) is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e).context("writing to stdout"),
+        }
+        return Ok(());
+    }
+    if out.is_dir() {
+        bail!(
+            "output {} is a folder; with a file input, -o must be a file path or -",
+            out.display()
+        );
+    }
+    write_atomic(out, bytes)?;
+    Ok(())
+}
+
+impl Default for GenerateArgs {
+    fn default() -> Self {
+        GenerateArgs {
+            input: PathBuf::new(),
+            out: PathBuf::from("-"),
+            fs_exclude: None,
+            fs_include: None,
+            disable_recordings: false,
+            disable_alerts: false,
+            k8s_transform_plugin_id: K8S_TRANSFORM.into(),
+            gen: GenFlags::default(),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The command line: arguments in, library calls, output and exit codes out.
+//!
+//! Each subcommand is a file that parses its options into a plain struct, calls the library
+//! and renders the result. Only this module prints or exits.
+
+pub mod args;
+pub mod fsio;
+pub mod generate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// slogen: SLOs as code to Prometheus rules, byte for byte as Sloth v0.16.0 writes them.
+#[derive(Debug, Parser)]
+#[command(name = "slogen", version = crate::VERSION, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: args::GlobalFlags,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate Prometheus rules from SLO specs (Sloth-compatible).
+    Generate(generate::GenerateArgs),
+    /// Print the version.
+    Version,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let argv = match args::expand_argv(std::env::args_os().collect()) {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Generate(a) => generate::run(a),
+        Command::Version => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(crate::VERSION.as_bytes());
+            let _ = out.write_all(b"\n");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints an operational failure as `error: …` with its causes and returns exit code 1.
+pub fn fail(e: &anyhow::Error) -> ExitCode {
+    let mut msg = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        msg.push_str(&format!(": {cause}"));
+    }
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{msg}");
+    }
+    ExitCode::from(1)
+}

@@ -1,0 +1,41 @@
+//! slogen turns SLOs written as code into Prometheus rules, byte for byte as Sloth v0.16.0 does.
+//!
+//! ```text
+//! bytes ─spec::parse─▶ spec::* (raw, with spans) ─model::lower─▶ model::SloGroup (valid)
+//!              │                 │                                   │
+//!              └─▶ Diagnostic ◀──┴──────── lint::check ◀─────────────┤
+//!                                                                    ▼
+//!                                       plan::build ─▶ plan::Plan ─emit::*─▶ bytes
+//! ```
+//!
+//! - [`source`], [`duration`], [`gofmt`]: shared primitives (positions, Prometheus durations,
+//!   Go number and string formatting).
+//! - [`yaml`]: a YAML node tree that keeps positions, resolved the YAML 1.1 way Sloth does.
+//! - [`spec`]: stage 1, the three input formats read into raw structs.
+//! - [`model`]: stage 2, validated SLOs; one validator for every format and command.
+//! - [`plan`]: stage 3, SLOs expanded into rule groups, with Sloth's plugin chain.
+//! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
+//! - [`cli`]: the edge: arguments, files, exit codes.
+
+pub mod duration;
+pub mod gofmt;
+pub mod source;
+
+pub mod yaml;
+
+pub mod spec;
+
+pub mod model;
+
+pub mod plugins;
+
+pub mod plan;
+
+pub mod emit;
+
+pub mod pipeline;
+
+pub mod cli;
+
+/// The version slogen reports in headers and in the `sloth_version` label.
+pub const VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));

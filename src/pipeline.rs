@@ -1,0 +1,227 @@
+//! One spec file through the whole pipeline: split, detect, read, lower, plan, emit.
+//!
+//! This is the library entry point the commands share (`generate`, `validate`, `--check`,
+//! benchmarks, MCP): it does no IO of its own and returns either the generated text or every
+//! problem found, each with its document, position and field.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::duration::Duration;
+use crate::emit;
+use crate::model::{self, Labels, LowerOptions, ModelError, PluginDecl, SloGroup};
+use crate::plan::{self, Disable, SloPlugins};
+use crate::plugins::sli::SliPlugins;
+use crate::source::Pos;
+use crate::spec::windows::WindowCatalog;
+use crate::spec::{self, sloth, Document, SpecKind};
+use crate::yaml;
+
+/// Everything that shapes generation besides the specs themselves.
+pub struct Generator {
+    pub version: String,
+    pub default_period: Duration,
+    pub catalog: WindowCatalog,
+    pub extra_labels: Labels,
+    pub cli_plugins: Vec<PluginDecl>,
+    pub disable_default_plugins: bool,
+    pub sli_plugins: SliPlugins,
+    pub slo_plugins: SloPlugins,
+    pub disable: Disable,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator {
+            version: crate::VERSION.to_string(),
+            default_period: Duration::from_days(30),
+            catalog: WindowCatalog::sloth_default(),
+            extra_labels: Labels::new(),
+            cli_plugins: Vec::new(),
+            disable_default_plugins: false,
+            sli_plugins: SliPlugins::builtin(),
+            slo_plugins: SloPlugins::builtin(),
+            disable: Disable::default(),
+        }
+    }
+}
+
+/// A problem in one spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The document's index in the file, from 0.
+    pub document: usize,
+    pub pos: Pos,
+    /// The SLO's ID, when the problem belongs to one.
+    pub slo: Option<String>,
+    /// The dotted field path, when known.
+    pub field: String,
+    /// A stable code (`V005`), or `P001` for YAML and format problems.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Problem {
+    /// Renders as `path:line:col: document N: slo "id": field: message`.
+    pub fn display<'a>(&'a self, path: &'a Path) -> impl fmt::Display + 'a {
+        ProblemDisplay {
+            problem: self,
+            path,
+        }
+    }
+}
+
+struct ProblemDisplay<'a> {
+    problem: &'a Problem,
+    path: &'a Path,
+}
+
+impl fmt::Display for ProblemDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.problem;
+        write!(f, "{}", self.path.display())?;
+        if !p.pos.is_unknown() {
+            write!(f, ":{}", p.pos)?;
+        }
+        write!(f, ": document {}", p.document + 1)?;
+        if let Some(slo) = &p.slo {
+            write!(f, ": slo {slo:?}")?;
+        }
+        if !p.field.is_empty() {
+            write!(f, ": {}", p.field)?;
+        }
+        write!(f, ": {} [{}]", p.message, p.code)
+    }
+}
+
+/// Stable codes for problems found before the model.
+pub mod code {
+    pub const YAML: &str = "P001";
+    pub const UNKNOWN_SPEC: &str = "P002";
+    pub const SHAPE: &str = "P003";
+    pub const PLUGIN: &str = "P004";
+    pub const EMIT: &str = "P005";
+}
+
+/// What one file generated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileOutput {
+    /// The generated text, every document's header included.
+    pub text: String,
+    /// Number of documents read.
+    pub documents: usize,
+    /// `(id, service, name)` of every SLO, for duplicate detection across files.
+    pub slos: Vec<(String, String, String)>,
+}
+
+impl Generator {
+    /// Generates every document of one file's text; fails with every problem found.
+    pub fn generate_file(&self, text: &str) -> Result<FileOutput, Vec<Problem>> {
+        let mut out = FileOutput::default();
+        let mut problems = Vec::new();
+        for doc in spec::split_documents(text) {
+            out.documents += 1;
+            match self.generate_document(&doc) {
+                Ok((text, group)) => {
+                    out.text.push_str(&text);
+                    out.slos.extend(
+                        group
+                            .slos
+                            .iter()
+                            .map(|s| (s.id.clone(), s.service.clone(), s.name.clone())),
+                    );
+                }
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads and lowers one document to the model.
+    pub fn lower_document(&self, doc: &Document) -> Result<SloGroup, Vec<Problem>> {
+        let doc_problem = |pos: Pos, code: &'static str, field: String, message: String| Problem {
+            document: doc.index,
+            pos,
+            slo: None,
+            field,
+            code,
+            message,
+        };
+        let Some(kind) = spec::detect(&doc.text) else {
+            return Err(vec![doc_problem(
+                doc.origin,
+                code::UNKNOWN_SPEC,
+                String::new(),
+                "invalid spec, could not load with any of the supported spec types (expected `version: \"prometheus/v1\"`, `apiVersion: sloth.slok.dev/v1` with `kind: PrometheusServiceLevel`, or `apiVersion: openslo/v1alpha` with `kind: SLO`, each at the start of a line and without a trailing comment)".into(),
+            )]);
+        };
+        let root = yaml::parse_one(&doc.text, doc.origin).map_err(|e| {
+            vec![doc_problem(e.pos, code::YAML, String::new(), format!("invalid YAML: {e}"))]
+        })?;
+        let opts = LowerOptions {
+            default_period: self.default_period,
+            catalog: &self.catalog,
+            extra_labels: &self.extra_labels,
+            cli_plugins: &self.cli_plugins,
+            disable_default_plugins: self.disable_default_plugins,
+            sli_plugins: &self.sli_plugins,
+        };
+        let shape = |errs: Vec<spec::SpecError>| -> Vec<Problem> {
+            errs.into_iter()
+                .map(|e| doc_problem(e.pos, code::SHAPE, e.field, e.message))
+                .collect()
+        };
+        let lowered = match kind {
+            SpecKind::PrometheusV1 | SpecKind::Kubernetes => {
+                let flavor = if kind == SpecKind::Kubernetes {
+                    sloth::Flavor::Kubernetes
+                } else {
+                    sloth::Flavor::PrometheusV1
+                };
+                let raw = sloth::read(&root, flavor).map_err(shape)?;
+                model::lower(&raw, kind, &opts)
+            }
+            SpecKind::OpenSloV1Alpha | SpecKind::OpenSloV1 => {
+                return Err(vec![doc_problem(
+                    doc.origin,
+                    code::UNKNOWN_SPEC,
+                    String::new(),
+                    format!("{} input is not supported yet", kind.spec_name()),
+                )])
+            }
+        };
+        lowered.map_err(|errs| {
+            errs.into_iter()
+                .map(|e: ModelError| Problem {
+                    document: doc.index,
+                    pos: e.pos,
+                    slo: e.slo,
+                    field: e.field,
+                    code: e.code,
+                    message: e.message,
+                })
+                .collect()
+        })
+    }
+
+    /// Generates one document: its header and rules.
+    pub fn generate_document(&self, doc: &Document) -> Result<(String, SloGroup), Vec<Problem>> {
+        let group = self.lower_document(doc)?;
+        let problem = |code: &'static str, slo: Option<String>, message: String| Problem {
+            document: doc.index,
+            pos: doc.origin,
+            slo,
+            field: String::new(),
+            code,
+            message,
+        };
+        let plan = plan::build(&group, &self.version, &self.slo_plugins, self.disable)
+            .map_err(|e| vec![problem(code::PLUGIN, Some(e.slo.clone()), format!("plugin {:?}: {}", e.plugin, e.message))])?;
+        let text = emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
+        Ok((text, group))
+    }
+}

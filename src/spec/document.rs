@@ -1,0 +1,169 @@
+//! Cutting a file into documents and telling their formats apart, the way Sloth does.
+//!
+//! compat(sloth): Sloth does not use YAML's own document markers. It trims the file, blanks
+//! every line that starts with `#`, splits at every line that starts with `---` and trims each
+//! piece (sloth-cli-validation.md §2.1). Formats are then told apart by regexes over the text
+//! (§2.2), so `version: "prometheus/v1" # comment` is not detected. Both are reproduced here,
+//! keeping each document's position in the file.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::SpecKind;
+use crate::source::Pos;
+
+/// One document of a spec file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Index in the file, from 0.
+    pub index: usize,
+    /// The document's text, comment lines blanked and trimmed.
+    pub text: String,
+    /// Where `text` starts in the file.
+    pub origin: Pos,
+}
+
+/// Splits `text` into documents as Sloth's `SplitYAML` does.
+pub fn split_documents(text: &str) -> Vec<Document> {
+    let trimmed = text.trim_start();
+    let lead = &text[..text.len() - trimmed.len()];
+    let mut line = 1 + lead.matches('\n').count();
+    let mut col = 1 + lead.rsplit('\n').next().unwrap_or("").chars().count();
+    let body = trimmed.trim_end();
+
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut origin: Option<Pos> = None;
+    let mut first_line = true;
+    for raw_line in body.split('\n') {
+        let start_col = if first_line { col } else { 1 };
+        first_line = false;
+        if let Some(rest) = raw_line.strip_prefix("---") {
+            push_doc(&mut docs, &mut current, origin.take());
+            current.push_str(rest);
+            if rest.trim().is_empty() {
+                origin = None;
+            } else {
+                let ws = rest.len() - rest.trim_start().len();
+                origin = Some(Pos::new(line, start_col + 3 + ws));
+            }
+        } else {
+            if !current.is_empty() || origin.is_some() {
+                current.push('\n');
+            }
+            if !raw_line.starts_with('#') {
+                if origin.is_none() && !raw_line.trim().is_empty() {
+                    let ws = raw_line.len() - raw_line.trim_start().len();
+                    origin = Some(Pos::new(line, start_col + ws));
+                    // Leading blank lines of a document are dropped by the trim below.
+                    current.clear();
+                }
+                current.push_str(raw_line);
+            }
+        }
+        line += 1;
+        col = 1;
+    }
+    push_doc(&mut docs, &mut current, origin);
+    docs
+}
+
+fn push_doc(docs: &mut Vec<Document>, current: &mut String, origin: Option<Pos>) {
+    let text = std::mem::take(current);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let origin = origin.unwrap_or(Pos::new(1, 1));
+    docs.push(Document {
+        index: docs.len(),
+        text: trimmed.to_string(),
+        origin,
+    });
+}
+
+static PROM_V1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^version: +['"]?prometheus/v1['"]?\r?\n? *$"#).expect("valid regex")
+});
+static K8S_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^kind: +['"]?PrometheusServiceLevel['"]? *$"#).expect("valid regex")
+});
+static K8S_API: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^apiVersion: +['"]?sloth.slok.dev/v1['"]? *$"#).expect("valid regex")
+});
+static OPENSLO_KIND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^kind: +['"]?SLO['"]? *$"#).expect("valid regex"));
+static OPENSLO_ALPHA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1alpha['"]? *$"#).expect("valid regex")
+});
+static OPENSLO_V1: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1['"]? *$"#).expect("valid regex"));
+static OPENSLO_V1_ANY_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^kind: +['"]?(SLO|SLI|DataSource|Service|AlertPolicy)['"]? *$"#)
+        .expect("valid regex")
+});
+
+/// Detects a document's format with Sloth's regexes, in Sloth's order. OpenSLO v1 is
+/// slogen's extension and is tried last, so it never changes what Sloth would detect.
+pub fn detect(text: &str) -> Option<SpecKind> {
+    if PROM_V1.is_match(text) {
+        return Some(SpecKind::PrometheusV1);
+    }
+    if K8S_KIND.is_match(text) && K8S_API.is_match(text) {
+        return Some(SpecKind::Kubernetes);
+    }
+    if OPENSLO_KIND.is_match(text) && OPENSLO_ALPHA.is_match(text) {
+        return Some(SpecKind::OpenSloV1Alpha);
+    }
+    if OPENSLO_V1_ANY_KIND.is_match(text) && OPENSLO_V1.is_match(text) {
+        return Some(SpecKind::OpenSloV1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_sloth() {
+        let text = "\n# head\nversion: a\n---\n# c\nb: 1\n--- x: 2\n---\n\n";
+        let docs = split_documents(text);
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].text, "version: a");
+        assert_eq!(docs[0].origin, Pos::new(3, 1));
+        assert_eq!(docs[1].text, "b: 1");
+        assert_eq!(docs[1].origin, Pos::new(6, 1));
+        assert_eq!(docs[2].text, "x: 2");
+        assert_eq!(docs[2].origin, Pos::new(7, 5));
+    }
+
+    #[test]
+    fn positions_survive_blanked_comments() {
+        let docs = split_documents("a: 1\n# x\nb: 2\n");
+        assert_eq!(docs[0].text, "a: 1\n\nb: 2");
+    }
+
+    #[test]
+    fn comment_only_file_has_no_documents() {
+        assert!(split_documents("# only\n#comments\n").is_empty());
+    }
+
+    #[test]
+    fn detects_like_sloth() {
+        assert_eq!(detect("version: \"prometheus/v1\"\n"), Some(SpecKind::PrometheusV1));
+        assert_eq!(detect("version: prometheus/v1\n"), Some(SpecKind::PrometheusV1));
+        assert_eq!(detect("version: \"prometheus/v1\" # c\n"), None);
+        assert_eq!(detect("version: \"prometheus/v999\"\n"), None);
+        assert_eq!(
+            detect("apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\n"),
+            Some(SpecKind::Kubernetes)
+        );
+        assert_eq!(
+            detect("apiVersion: openslo/v1alpha\nkind: SLO\n"),
+            Some(SpecKind::OpenSloV1Alpha)
+        );
+        assert_eq!(detect("apiVersion: openslo/v1\nkind: SLO\n"), Some(SpecKind::OpenSloV1));
+    }
+}

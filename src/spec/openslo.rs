@@ -1,0 +1,1 @@
+//! Reader for OpenSLO documents (filled in with the OpenSLO work).

@@ -1,0 +1,4 @@
+//! slogen's integration tests, compiled as one binary.
+
+mod golden;
+mod support;
