@@ -124,7 +124,11 @@ pub fn parse_documents(text: &str, origin: Pos) -> Result<Vec<Node>, YamlError> 
     let mut builder = Builder::new(origin);
     loop {
         let (event, mark) = parser.next_token().map_err(|e| YamlError {
-            message: e.info().to_string(),
+            message: if e.info().contains("recursion limit") {
+                format!("nesting deeper than the parser's limit ({}); refusing to read it", e.info())
+            } else {
+                e.info().to_string()
+            },
             pos: builder.pos(*e.marker()),
         })?;
         if event == Event::StreamEnd {
