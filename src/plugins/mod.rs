@@ -1,0 +1,3 @@
+//! Plugins: SLI plugins run while specs are lowered; SLO plugins run in the planner.
+
+pub mod sli;
