@@ -150,10 +150,7 @@ mod tests {
 
     #[test]
     fn fill_substitutes_once() {
-        assert_eq!(
-            fill("a⟨X⟩b⟨Y⟩c", &[("X", "⟨Y⟩"), ("Y", "1")]),
-            "a⟨Y⟩b1c"
-        );
+        assert_eq!(fill("a⟨X⟩b⟨Y⟩c", &[("X", "⟨Y⟩"), ("Y", "1")]), "a⟨Y⟩b1c");
         assert_eq!(fill("no placeholders", &[]), "no placeholders");
     }
 

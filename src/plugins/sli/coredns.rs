@@ -1,6 +1,6 @@
 //! `sloth-common/coredns/*`: CoreDNS responses by rcode, and request latency.
 
-use super::common::{bucket, filter_trimmed, fill, opt, with_comma};
+use super::common::{bucket, fill, filter_trimmed, opt, with_comma};
 use super::gocompat;
 use super::SliPluginCall;
 

@@ -1,7 +1,7 @@
 //! `sloth-common/fake`: an SLI that burns the error budget at a chosen rate.
 
 use super::common::opt;
-use super::gocompat::{format_f, parse_float};
+use super::gocompat::{format_percent_f, parse_float};
 use super::SliPluginCall;
 
 /// `sloth-common/fake`: error ratio = error budget × `burn_rate`, optionally with a pseudo-random
@@ -12,9 +12,8 @@ pub(super) fn fake(call: &SliPluginCall<'_>) -> Result<String, String> {
         .map_err(|e| format!("could not get objective: {e}"))?;
     let burn_rate = match opt(call, "burn_rate") {
         None => Err("'burn_rate' option is required".to_string()),
-        Some(s) => {
-            parse_float(s).map_err(|e| format!("not a valid burn_rate, can't parse to float64: {e}"))
-        }
+        Some(s) => parse_float(s)
+            .map_err(|e| format!("not a valid burn_rate, can't parse to float64: {e}")),
     }
     .map_err(|e| format!("could not get burn rate: {e}"))?;
     let jitter = match opt(call, "jitter_percent") {
@@ -26,15 +25,18 @@ pub(super) fn fake(call: &SliPluginCall<'_>) -> Result<String, String> {
 
     let error_budget_ratio = (100.0 - objective) / 100.0;
     let expected = error_budget_ratio * burn_rate;
-    let query = format!("max_over_time(vector({})[{{{{.window}}}}:])", format_f(expected));
+    let query = format!(
+        "max_over_time(vector({})[{{{{.window}}}}:])",
+        format_percent_f(expected)
+    );
     if jitter == 0.0 {
         return Ok(query);
     }
     let jitter_query = format!(
         "({} * ({} - ((time() * minute() * hour() * day_of_week() * month()) % {}))) / 100",
-        format_f(expected),
-        format_f(jitter),
-        format_f(jitter * 2.0)
+        format_percent_f(expected),
+        format_percent_f(jitter),
+        format_percent_f(jitter * 2.0)
     );
     Ok(format!("({query}) - ({jitter_query})"))
 }

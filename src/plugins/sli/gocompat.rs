@@ -3,11 +3,14 @@
 //! `strconv.Quote` (used by those error texts and by `%q`), `fmt`'s `%f`, and the syntax check
 //! of `regexp.Compile` (RE2 syntax with Go's error texts).
 //!
-//! These are written from the Go documentation and behaviour; they are self-contained so that
-//! the plugins do not depend on the rest of the crate.
+//! These are written from the Go documentation and behaviour. `strconv.Quote` is the crate's
+//! [`crate::gofmt::quote_go`].
 
-/// Go `fmt.Sprintf("%f", x)`: six decimals, `+Inf`, `-Inf`, `NaN`.
-pub(crate) fn format_f(x: f64) -> String {
+use crate::gofmt::quote_go as quote;
+
+/// Go `fmt.Sprintf("%f", x)`: six decimals, `+Inf`, `-Inf`, `NaN` (unlike
+/// [`crate::gofmt::format_f`], which is the shortest `'f'` form).
+pub(crate) fn format_percent_f(x: f64) -> String {
     if x.is_nan() {
         "NaN".to_string()
     } else if x.is_infinite() {
@@ -15,84 +18,6 @@ pub(crate) fn format_f(x: f64) -> String {
     } else {
         format!("{x:.6}")
     }
-}
-
-/// Go `strconv.Quote`.
-pub(crate) fn quote(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ if is_print(c) => out.push(c),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            _ => {
-                let r = c as u32;
-                if r < 0x20 || r == 0x7f {
-                    out.push_str("\\x");
-                    out.push(HEX[(r >> 4) as usize] as char);
-                    out.push(HEX[(r & 0xf) as usize] as char);
-                } else if r < 0x10000 {
-                    out.push_str(&format!("\\u{r:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{r:08x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint` (letters, marks, numbers, punctuation, symbols and
-/// the ASCII space): controls, spaces other than U+0020, format characters, private use and
-/// non-characters are not printable. Unassigned code points are treated as printable.
-fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let r = c as u32;
-    let format_or_private = matches!(
-        r,
-        0x00AD
-            | 0x0600..=0x0605
-            | 0x061C
-            | 0x06DD
-            | 0x070F
-            | 0x0890..=0x0891
-            | 0x08E2
-            | 0x180E
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x2064
-            | 0x2066..=0x206F
-            | 0xFEFF
-            | 0xFFF9..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0001
-            | 0xE0020..=0xE007F
-            | 0xE000..=0xF8FF
-            | 0xF0000..=0x10FFFF
-    );
-    let non_character = (0xFDD0..=0xFDEF).contains(&r) || (r & 0xFFFE) == 0xFFFE;
-    !(format_or_private || non_character)
 }
 
 /// Go `strconv.ParseBool`.
@@ -110,12 +35,7 @@ pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
 /// Go `strconv.ParseFloat(s, 64)`: same accepted syntax (decimal and hexadecimal literals,
 /// digit-separating underscores, `inf`/`infinity`/`nan` in any case), same errors.
 pub(crate) fn parse_float(s: &str) -> Result<f64, String> {
-    let syntax = || {
-        format!(
-            "strconv.ParseFloat: parsing {}: invalid syntax",
-            quote(s)
-        )
-    };
+    let syntax = || format!("strconv.ParseFloat: parsing {}: invalid syntax", quote(s));
     let range = || {
         format!(
             "strconv.ParseFloat: parsing {}: value out of range",
@@ -123,7 +43,11 @@ pub(crate) fn parse_float(s: &str) -> Result<f64, String> {
         )
     };
     if let Some((value, n)) = special(s) {
-        return if n == s.len() { Ok(value) } else { Err(syntax()) };
+        return if n == s.len() {
+            Ok(value)
+        } else {
+            Err(syntax())
+        };
     }
     let b = s.as_bytes();
     let mut i = 0;
@@ -338,9 +262,12 @@ fn underscore_ok(s: &str) -> bool {
 ///
 /// Not reproduced: the limits on nesting depth, program size and nested repetition counts.
 pub(crate) fn regexp_check(expr: &str) -> Result<(), String> {
-    RegexpChecker { expr, stack: Vec::new() }
-        .run()
-        .map_err(|(code, fragment)| format!("error parsing regexp: {code}: `{fragment}`"))
+    RegexpChecker {
+        expr,
+        stack: Vec::new(),
+    }
+    .run()
+    .map_err(|(code, fragment)| format!("error parsing regexp: {code}: `{fragment}`"))
 }
 
 const ERR_INVALID_CHAR_RANGE: &str = "invalid character class range";
@@ -434,7 +361,7 @@ impl<'a> RegexpChecker<'a> {
                             i += 1;
                         }
                         Some((min, max, after)) => {
-                            if min < 0 || min > 1000 || max > 1000 || (max >= 0 && min > max) {
+                            if !(0..=1000).contains(&min) || max > 1000 || (max >= 0 && min > max) {
                                 return Err(self.err(ERR_INVALID_REPEAT_SIZE, before, after));
                             }
                             i = self.repeat(before, after, last_repeat)?;
@@ -536,8 +463,8 @@ impl<'a> RegexpChecker<'a> {
                 return Err(self.err(ERR_INVALID_NAMED_CAPTURE, start, self.expr.len()));
             };
             let name = &t[begin..end];
-            let valid = !name.is_empty()
-                && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+            let valid =
+                !name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
             if !valid {
                 return Err(self.err(ERR_INVALID_NAMED_CAPTURE, start, start + end + 1));
             }
@@ -794,11 +721,13 @@ const POSIX_CLASSES: &[&str] = &[
 /// Whether Go's `regexp/syntax` knows `\p{name}`: `Any`, a general category or a script of
 /// Go's `unicode` package (Unicode 15.0.0). Names are case-sensitive.
 fn is_go_unicode_table(name: &str) -> bool {
+    #[rustfmt::skip]
     const CATEGORIES: &[&str] = &[
         "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn",
         "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
         "Sm", "So", "Z", "Zl", "Zp", "Zs",
     ];
+    #[rustfmt::skip]
     const SCRIPTS: &[&str] = &[
         "Adlam", "Ahom", "Anatolian_Hieroglyphs", "Arabic", "Armenian", "Avestan", "Balinese",
         "Bamum", "Bassa_Vah", "Batak", "Bengali", "Bhaiksuki", "Bopomofo", "Brahmi", "Braille",
@@ -834,21 +763,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn format_f_is_go_percent_f() {
-        assert_eq!(format_f(0.01), "0.010000");
-        assert_eq!(format_f(20.0), "20.000000");
-        assert_eq!(format_f(0.0078125), "0.007812");
-        assert_eq!(format_f(f64::INFINITY), "+Inf");
-        assert_eq!(format_f(f64::NEG_INFINITY), "-Inf");
-        assert_eq!(format_f(f64::NAN), "NaN");
-    }
-
-    #[test]
-    fn quote_is_go_strconv_quote() {
-        assert_eq!(quote("abc"), r#""abc""#);
-        assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(quote("\n\t\x01\x7f"), r#""\n\t\x01\x7f""#);
-        assert_eq!(quote("é\u{a0}\u{200b}"), r#""é\u00a0\u200b""#);
+    fn format_percent_f_is_go_percent_f() {
+        assert_eq!(format_percent_f(0.01), "0.010000");
+        assert_eq!(format_percent_f(20.0), "20.000000");
+        assert_eq!(format_percent_f(0.0078125), "0.007812");
+        assert_eq!(format_percent_f(f64::INFINITY), "+Inf");
+        assert_eq!(format_percent_f(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(format_percent_f(f64::NAN), "NaN");
     }
 
     #[test]

@@ -11,7 +11,10 @@ sum(rate(haproxy_frontend_http_responses_total{ ⟨F⟩ }[{{.window}}]))
 
 /// `sloth-common/haproxy/frontend/availability`: errors are `5xx` responses.
 pub(super) fn frontend_availability(call: &SliPluginCall<'_>) -> Result<String, String> {
-    Ok(fill(FRONTEND_AVAILABILITY, &[("F", &filter_with_comma(call))]))
+    Ok(fill(
+        FRONTEND_AVAILABILITY,
+        &[("F", &filter_with_comma(call))],
+    ))
 }
 
 #[cfg(test)]

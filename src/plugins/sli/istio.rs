@@ -46,8 +46,7 @@ pub(super) fn v1_latency(call: &SliPluginCall<'_>) -> Result<String, String> {
         required_trimmed(call, "service").map_err(|e| format!("could not get service: {e}"))?;
     let namespace =
         required_trimmed(call, "namespace").map_err(|e| format!("could not get namespace: {e}"))?;
-    let filter =
-        filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
+    let filter = filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
     Ok(fill(
         V1_LATENCY,
         &[

@@ -129,9 +129,15 @@ pub const BUILTIN_SLI_PLUGINS: &[(&str, BuiltinSliPlugin)] = &[
         "sloth-common/slok-go-http-metrics/latency",
         slok_go_http_metrics::latency,
     ),
-    ("sloth-common/traefik/v1/availability", traefik::v1_availability),
+    (
+        "sloth-common/traefik/v1/availability",
+        traefik::v1_availability,
+    ),
     ("sloth-common/traefik/v1/latency", traefik::v1_latency),
-    ("sloth-common/traefik/v2/availability", traefik::v2_availability),
+    (
+        "sloth-common/traefik/v2/availability",
+        traefik::v2_availability,
+    ),
     ("sloth-common/traefik/v2/latency", traefik::v2_latency),
 ];
 
@@ -175,7 +181,7 @@ impl SliPlugins {
         for root in paths {
             for found in template::discover(root)? {
                 match found {
-                    template::Found::Template(plugin) => plugins.add_template(plugin)?,
+                    template::Found::Template(plugin) => plugins.add_template(*plugin)?,
                     template::Found::Go { path, id: Some(id) } => go_files.push((id, path)),
                     template::Found::Go { path, id: None } => plugins.skipped.push((
                         path,
@@ -260,7 +266,9 @@ impl SliPlugins {
 
     /// Go SLI plugins found on the plugin paths that slogen cannot run: (ID, file).
     pub fn go_plugins(&self) -> impl Iterator<Item = (&str, &Path)> {
-        self.go.iter().map(|(id, path)| (id.as_str(), path.as_path()))
+        self.go
+            .iter()
+            .map(|(id, path)| (id.as_str(), path.as_path()))
     }
 
     /// Plugin-looking files that were not loaded, with the reason (for `--debug` logging).

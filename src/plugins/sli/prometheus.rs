@@ -11,7 +11,10 @@ sum(rate(prometheus_rule_evaluations_total{ ⟨F⟩ }[{{ .window }}]))
 
 /// `sloth-common/prometheus/rules/eval-availability`: errors are failed rule evaluations.
 pub(super) fn rules_eval_availability(call: &SliPluginCall<'_>) -> Result<String, String> {
-    Ok(fill(RULES_EVAL_AVAILABILITY, &[("F", filter_trimmed(call))]))
+    Ok(fill(
+        RULES_EVAL_AVAILABILITY,
+        &[("F", filter_trimmed(call))],
+    ))
 }
 
 const TARGETS_AVAILABILITY: &str = r#"

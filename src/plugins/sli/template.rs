@@ -42,8 +42,8 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Va
 use regex::Regex;
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::gocompat;
 use super::{SliPluginCall, SliPluginError};
+use crate::gofmt::quote_go;
 
 /// The `version` of a template SLI plugin file.
 pub const VERSION: &str = "slogen/sli-plugin/v1";
@@ -65,7 +65,7 @@ pub struct TemplatePlugin {
 /// One plugin-looking file found on a plugin path.
 #[derive(Debug)]
 pub(crate) enum Found {
-    Template(TemplatePlugin),
+    Template(Box<TemplatePlugin>),
     /// A Go plugin file, with its `SLIPluginID` when it declares one.
     Go {
         path: PathBuf,
@@ -90,8 +90,8 @@ impl TemplatePlugin {
             path: path.to_path_buf(),
             message,
         };
-        let docs = YamlLoader::load_from_str(text)
-            .map_err(|e| load_err(format!("invalid YAML: {e}")))?;
+        let docs =
+            YamlLoader::load_from_str(text).map_err(|e| load_err(format!("invalid YAML: {e}")))?;
         let doc = match docs.as_slice() {
             [doc] => doc,
             [] => return Ok(Err("empty file".to_string())),
@@ -132,10 +132,9 @@ impl TemplatePlugin {
                 "template" => template = Some(string(value)?),
                 "required_options" | "required_labels" => {
                     let list = match value {
-                        Yaml::Array(items) => items
-                            .iter()
-                            .map(string)
-                            .collect::<Result<Vec<_>, _>>()?,
+                        Yaml::Array(items) => {
+                            items.iter().map(string).collect::<Result<Vec<_>, _>>()?
+                        }
                         Yaml::Null => Vec::new(),
                         _ => return Err(load_err(format!("{key} must be a list of strings"))),
                     };
@@ -200,7 +199,7 @@ impl TemplatePlugin {
             if call.labels.get(label).is_none_or(|v| v.is_empty()) {
                 return Err(format!(
                     "invalid labels: {} label is required",
-                    gocompat::quote(label)
+                    quote_go(label)
                 ));
             }
         }
@@ -312,7 +311,7 @@ pub(crate) fn discover(root: &Path) -> Result<Vec<Found>, SliPluginError> {
         let text = String::from_utf8_lossy(&bytes);
         if is_template {
             match TemplatePlugin::from_yaml(path, &text)? {
-                Ok(plugin) => found.push(Found::Template(plugin)),
+                Ok(plugin) => found.push(Found::Template(Box::new(plugin))),
                 Err(reason) => found.push(Found::Skipped {
                     path: path.to_path_buf(),
                     reason: format!("not an SLI template plugin: {reason}"),
@@ -456,15 +455,21 @@ mod tests {
             err("version: slogen/sli-plugin/v1\nid: x\n"),
             "could not load SLI plugin p/plugin.yaml: missing template"
         );
-        assert!(err("version: slogen/sli-plugin/v1\nid: x\ntemplate: x\nextra: 1\n")
-            .contains("unknown field \"extra\""));
-        assert!(err("version: slogen/sli-plugin/v1\nid: x\ntemplate: '{% if %}'\n")
-            .contains("invalid template"));
+        assert!(
+            err("version: slogen/sli-plugin/v1\nid: x\ntemplate: x\nextra: 1\n")
+                .contains("unknown field \"extra\"")
+        );
+        assert!(
+            err("version: slogen/sli-plugin/v1\nid: x\ntemplate: '{% if %}'\n")
+                .contains("invalid template")
+        );
         assert!(err("version: slogen/sli-plugin/v2\nid: x\ntemplate: x\n")
             .contains("unsupported version"));
         assert!(err("id: [\n").contains("invalid YAML"));
         // Other kinds of plugin files are not ours.
-        assert!(load("version: slogen/slo-plugin/v1\nid: x\n").unwrap().is_err());
+        assert!(load("version: slogen/slo-plugin/v1\nid: x\n")
+            .unwrap()
+            .is_err());
         assert!(load("id: x\n").unwrap().is_err());
     }
 
@@ -494,10 +499,22 @@ mod tests {
         write("a/plugin.yaml", &tpl("team/a"));
         write("b/my.sli-plugin.yaml", &tpl("team/b"));
         write("..2024_01_01/plugin.yaml", &tpl("hidden"));
-        write("go/plugin.go", "package x\nconst SLIPluginID = \"team/go\"\n");
-        write("go2/myplugin.go", "package x\nconst SLIPluginID = \"sloth-common/noop\"\n");
-        write("go3/plugin.go", "package x\nconst SLIPluginID = \"team/a\"\n");
-        write("go4/plugin_test.go", "package x\nconst SLIPluginID = \"team/test\"\n");
+        write(
+            "go/plugin.go",
+            "package x\nconst SLIPluginID = \"team/go\"\n",
+        );
+        write(
+            "go2/myplugin.go",
+            "package x\nconst SLIPluginID = \"sloth-common/noop\"\n",
+        );
+        write(
+            "go3/plugin.go",
+            "package x\nconst SLIPluginID = \"team/a\"\n",
+        );
+        write(
+            "go4/plugin_test.go",
+            "package x\nconst SLIPluginID = \"team/test\"\n",
+        );
         write("slo/plugin.yaml", "version: slogen/slo-plugin/v1\nid: x\n");
         write("other.yaml", "not: a plugin\n");
 
@@ -531,13 +548,21 @@ mod tests {
         write("c/plugin.yaml", &tpl("team/a"));
         let err = SliPlugins::load(&[root.to_path_buf()]).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("plugin \"team/a\" already loaded: defined by "), "{msg}");
-        assert!(msg.contains("a/plugin.yaml") && msg.contains("c/plugin.yaml"), "{msg}");
+        assert!(
+            msg.starts_with("plugin \"team/a\" already loaded: defined by "),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("a/plugin.yaml") && msg.contains("c/plugin.yaml"),
+            "{msg}"
+        );
 
         // A built-in ID too.
         std::fs::remove_file(root.join("c/plugin.yaml")).unwrap();
         write("c/plugin.yaml", &tpl("sloth-common/noop"));
-        let msg = SliPlugins::load(&[root.to_path_buf()]).unwrap_err().to_string();
+        let msg = SliPlugins::load(&[root.to_path_buf()])
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("slogen's built-in plugins"), "{msg}");
 
         let missing = SliPlugins::load(&[root.join("nope")]).unwrap_err();

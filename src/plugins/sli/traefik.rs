@@ -33,8 +33,7 @@ const V1_LATENCY: &str = r#"
 pub(super) fn v1_latency(call: &SliPluginCall<'_>) -> Result<String, String> {
     let bucket = bucket(call).map_err(|e| format!("could not get bucket: {e}"))?;
     let backend = backend_regex(call)?;
-    let filter =
-        filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
+    let filter = filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
     Ok(fill(
         V1_LATENCY,
         &[("F", &filter), ("R", &backend), ("B", bucket)],
@@ -76,8 +75,7 @@ const V2_LATENCY: &str = r#"
 pub(super) fn v2_latency(call: &SliPluginCall<'_>) -> Result<String, String> {
     let bucket = bucket(call).map_err(|e| format!("could not get bucket: {e}"))?;
     let service = service_name_regex(call)?;
-    let filter =
-        filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
+    let filter = filter_excluding_errors(call).map_err(|e| format!("could not get filter: {e}"))?;
     Ok(fill(
         V2_LATENCY,
         &[("F", &filter), ("R", &service), ("B", bucket)],
@@ -147,7 +145,11 @@ mod tests {
         assert_eq!(
             run(
                 v1_latency,
-                &[("bucket", "1"), ("backend_regex", "b"), ("exclude_errors", "2")]
+                &[
+                    ("bucket", "1"),
+                    ("backend_regex", "b"),
+                    ("exclude_errors", "2")
+                ]
             )
             .unwrap_err(),
             r#"could not get filter: could not get exclude_errors: not a valid exclude_errors, can't parse to bool: strconv.ParseBool: parsing "2": invalid syntax"#
@@ -204,7 +206,11 @@ mod tests {
         assert_eq!(
             run(
                 v2_latency,
-                &[("bucket", "0.3"), ("service_name_regex", "s"), ("exclude_errors", "no")]
+                &[
+                    ("bucket", "0.3"),
+                    ("service_name_regex", "s"),
+                    ("exclude_errors", "no")
+                ]
             )
             .unwrap_err(),
             r#"could not get filter: could not get exclude_errors: not a valid exclude_errors, can't parse to bool: strconv.ParseBool: parsing "no": invalid syntax"#
