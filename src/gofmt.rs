@@ -37,11 +37,34 @@ impl Shortest {
     }
 
     fn of_f64(x: f64) -> Shortest {
-        Shortest::from_e(&format!("{x:e}"))
+        let shortest = format!("{x:e}");
+        let digits = Shortest::from_e(&shortest).digits.len();
+        let nearest = format!("{x:.prec$e}", prec = digits - 1);
+        Shortest::pick(&shortest, &nearest, nearest.parse::<f64>() == Ok(x))
     }
 
     fn of_f32(x: f32) -> Shortest {
-        Shortest::from_e(&format!("{x:e}"))
+        let shortest = format!("{x:e}");
+        let digits = Shortest::from_e(&shortest).digits.len();
+        let nearest = format!("{x:.prec$e}", prec = digits - 1);
+        Shortest::pick(&shortest, &nearest, nearest.parse::<f32>() == Ok(x))
+    }
+
+    /// Chooses between Rust's shortest digits and the same number of digits rounded from the
+    /// exact value (ties to even).
+    ///
+    /// Both print the fewest digits that read back to the float, but when two such digit
+    /// strings are equally close to the exact binary value Rust's shortest mode rounds the tie
+    /// up while Go's Ryū (`strconv/ftoaryu.go`) rounds it to even: `float32(154560.125)` is
+    /// `154560.12` in Go, `154560.13` in Rust's `{}`. Rust's fixed-precision `{:.N$e}` is exact
+    /// with ties to even, so it gives Go's choice whenever that choice reads back.
+    // compat(sloth): Go's shortest float digits break ties to even (sloth-generation.md §3.1).
+    fn pick(shortest: &str, nearest: &str, nearest_round_trips: bool) -> Shortest {
+        if nearest_round_trips {
+            Shortest::from_e(nearest)
+        } else {
+            Shortest::from_e(shortest)
+        }
     }
 
     /// Go's `%e` layout with all digits: `d[.ddd]e±dd` (at least two exponent digits).
@@ -722,6 +745,12 @@ mod tests {
         ];
         for (x, want) in cases {
             assert_eq!(format_g32(*x), *want, "format_g32({x:?})");
+        }
+        // Ties between two shortest candidates go to the even digit, as in Go (Rust's `{}`
+        // prints 154560.13 and 2.6742883e6).
+        for (text, want) in [("154560.125", "154560.12"), ("2674288.25", "2.6742882e+06")] {
+            let x: f32 = text.parse().expect("an f32 literal");
+            assert_eq!(format_g32(x), want, "format_g32({text})");
         }
     }
 
