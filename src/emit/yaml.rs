@@ -76,8 +76,8 @@ pub fn to_string(v: &Value) -> String {
 ///
 /// This order is not always transitive (`9` < `09b` < `0b` < `9`). yaml.v2 sorts keys taken
 /// from Go's randomised map iteration, so for such key sets Sloth's own output changes from
-/// run to run; no fixed order can match it, and [`sort_natural`] gives one of Go's possible
-/// outputs. For transitive sets (all realistic label names) the result is exactly Go's.
+/// run to run; no fixed order can match it, and [`sort_natural`] just picks a deterministic
+/// one. For transitive sets (all realistic label names) the result is exactly Go's.
 // compat(sloth): yaml.v2 sorts Go map keys this way, not by bytes (sloth-generation.md §7.2).
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     if a == b {
