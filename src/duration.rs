@@ -126,7 +126,7 @@ impl fmt::Display for Duration {
         let mut out = String::new();
         let mut unit = |ms: &mut u64, size: u64, name: &str, exact: bool| {
             if exact {
-                if *ms % size == 0 && *ms >= size {
+                if (*ms).is_multiple_of(size) && *ms >= size {
                     out.push_str(&format!("{}{}", *ms / size, name));
                     *ms = 0;
                 }
@@ -180,7 +180,17 @@ mod tests {
         assert_eq!(Duration::parse("1h30m").unwrap().as_millis(), 90 * MINUTE);
         assert_eq!(Duration::parse("0").unwrap(), Duration::from_millis(0));
         assert_eq!(Duration::parse("250ms").unwrap().as_millis(), 250);
-        for bad in ["", "1", "m", "5m1h", "1.5h", "-5m", "5mm", "1h1h", "99999999999999999y"] {
+        for bad in [
+            "",
+            "1",
+            "m",
+            "5m1h",
+            "1.5h",
+            "-5m",
+            "5mm",
+            "1h1h",
+            "99999999999999999y",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad}");
         }
     }

@@ -160,7 +160,12 @@ impl Generator {
             )]);
         };
         let root = yaml::parse_one(&doc.text, doc.origin).map_err(|e| {
-            vec![doc_problem(e.pos, code::YAML, String::new(), format!("invalid YAML: {e}"))]
+            vec![doc_problem(
+                e.pos,
+                code::YAML,
+                String::new(),
+                format!("invalid YAML: {e}"),
+            )]
         })?;
         let opts = LowerOptions {
             default_period: self.default_period,
@@ -219,9 +224,16 @@ impl Generator {
             code,
             message,
         };
-        let plan = plan::build(&group, &self.version, &self.slo_plugins, self.disable)
-            .map_err(|e| vec![problem(code::PLUGIN, Some(e.slo.clone()), format!("plugin {:?}: {}", e.plugin, e.message))])?;
-        let text = emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
+        let plan =
+            plan::build(&group, &self.version, &self.slo_plugins, self.disable).map_err(|e| {
+                vec![problem(
+                    code::PLUGIN,
+                    Some(e.slo.clone()),
+                    format!("plugin {:?}: {}", e.plugin, e.message),
+                )]
+            })?;
+        let text =
+            emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
         Ok((text, group))
     }
 }

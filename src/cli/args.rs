@@ -46,16 +46,28 @@ pub struct GenFlags {
     #[arg(short = 'p', long = "plugins-path", value_name = "DIR")]
     pub plugins_path: Vec<PathBuf>,
     /// Folder of AlertWindows files; replaces the built-in 30d/28d catalog.
-    #[arg(long = "slo-period-windows-path", env = "SLOTH_SLO_PERIOD_WINDOWS_PATH", value_name = "DIR")]
+    #[arg(
+        long = "slo-period-windows-path",
+        env = "SLOTH_SLO_PERIOD_WINDOWS_PATH",
+        value_name = "DIR"
+    )]
     pub slo_period_windows_path: Option<PathBuf>,
     /// SLO period used by specs that do not set their own.
-    #[arg(long = "default-slo-period", env = "SLOTH_DEFAULT_SLO_PERIOD", default_value = "30d", value_name = "DURATION")]
+    #[arg(
+        long = "default-slo-period",
+        env = "SLOTH_DEFAULT_SLO_PERIOD",
+        default_value = "30d",
+        value_name = "DURATION"
+    )]
     pub default_slo_period: String,
     /// SLO plugins added to every SLO, as JSON `{"id":…,"priority":N,"config":{…}}` (repeatable).
     #[arg(short = 's', long = "slo-plugins", value_name = "JSON")]
     pub slo_plugins: Vec<String>,
     /// Do not run the default plugin chain (validate, sli_rules, metadata_rules, alert_rules).
-    #[arg(long = "disable-default-slo-plugins", env = "SLOTH_DISABLE_DEFAULT_SLO_PLUGINS")]
+    #[arg(
+        long = "disable-default-slo-plugins",
+        env = "SLOTH_DISABLE_DEFAULT_SLO_PLUGINS"
+    )]
     pub disable_default_slo_plugins: bool,
 }
 
@@ -189,8 +201,14 @@ mod tests {
     #[test]
     fn splits_at_first_separator() {
         assert_eq!(split_key_value("a=b").unwrap(), ("a".into(), "b".into()));
-        assert_eq!(split_key_value("a:b=c").unwrap(), ("a".into(), "b=c".into()));
-        assert_eq!(split_key_value("a=b:c").unwrap(), ("a".into(), "b:c".into()));
+        assert_eq!(
+            split_key_value("a:b=c").unwrap(),
+            ("a".into(), "b=c".into())
+        );
+        assert_eq!(
+            split_key_value("a=b:c").unwrap(),
+            ("a".into(), "b:c".into())
+        );
         assert!(split_key_value("ab").is_err());
     }
 

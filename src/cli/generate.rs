@@ -19,13 +19,29 @@ pub struct GenerateArgs {
     #[arg(short = 'i', long = "input", env = "SLOTH_INPUT", value_name = "PATH")]
     pub input: PathBuf,
     /// Output file or folder; `-` is stdout (file input only).
-    #[arg(short = 'o', long = "out", env = "SLOTH_OUT", default_value = "-", value_name = "PATH")]
+    #[arg(
+        short = 'o',
+        long = "out",
+        env = "SLOTH_OUT",
+        default_value = "-",
+        value_name = "PATH"
+    )]
     pub out: PathBuf,
     /// Regex of discovered paths to skip (folder input; wins over --fs-include).
-    #[arg(short = 'e', long = "fs-exclude", env = "SLOTH_FS_EXCLUDE", value_name = "REGEX")]
+    #[arg(
+        short = 'e',
+        long = "fs-exclude",
+        env = "SLOTH_FS_EXCLUDE",
+        value_name = "REGEX"
+    )]
     pub fs_exclude: Option<String>,
     /// Regex of discovered paths to keep (folder input).
-    #[arg(short = 'n', long = "fs-include", env = "SLOTH_FS_INCLUDE", value_name = "REGEX")]
+    #[arg(
+        short = 'n',
+        long = "fs-include",
+        env = "SLOTH_FS_INCLUDE",
+        value_name = "REGEX"
+    )]
     pub fs_include: Option<String>,
     /// Leave out SLI and metadata recording rules.
     #[arg(long = "disable-recordings", env = "SLOTH_DISABLE_RECORDINGS")]
@@ -76,7 +92,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 
 /// Reads a spec file as text, naming the file on failure.
 pub fn read_spec(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading spec file {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading spec file {}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "reading spec file {}: not valid UTF-8 (first bad byte at offset {})",

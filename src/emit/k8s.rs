@@ -64,7 +64,10 @@ fn str_map(pairs: &[(String, String)]) -> Value {
 fn group(g: &RuleGroup) -> Value {
     let mut m = vec![
         ("name".to_string(), Value::Str(g.name.clone())),
-        ("rules".to_string(), Value::Seq(g.rules.iter().map(rule).collect())),
+        (
+            "rules".to_string(),
+            Value::Seq(g.rules.iter().map(rule).collect()),
+        ),
     ];
     if !g.interval.is_zero() {
         m.push(("interval".into(), Value::Str(g.interval.to_string())));

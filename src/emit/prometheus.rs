@@ -29,7 +29,10 @@ fn group(g: &RuleGroup) -> Value {
     if !g.interval.is_zero() {
         m.push(("interval".into(), Value::Str(g.interval.to_string())));
     }
-    m.push(("rules".into(), Value::Seq(g.rules.iter().map(rule).collect())));
+    m.push((
+        "rules".into(),
+        Value::Seq(g.rules.iter().map(rule).collect()),
+    ));
     Value::Map(m)
 }
 

@@ -1792,7 +1792,7 @@ mod tests {
 
     fn golden(path: &str) -> String {
         let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/sloth-golden")
+            .join("tests/golden")
             .join(path);
         let text = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("reading golden {}: {e}", file.display()));

@@ -186,7 +186,12 @@ pub fn finish(
         }
         let period = d.period.unwrap_or(opts.default_period);
         let Some(windows) = opts.catalog.get(period).copied() else {
-            let known: Vec<String> = opts.catalog.periods().iter().map(|p| p.to_string()).collect();
+            let known: Vec<String> = opts
+                .catalog
+                .periods()
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
             errors.push(err(
                 code::UNSUPPORTED_PERIOD,
                 d.pos,
@@ -311,6 +316,11 @@ fn spec_chain(group: &PluginChain, slo: &PluginChain) -> (Vec<PluginDecl>, bool)
     if slo.override_previous.value {
         return (slo.chain.iter().map(decl).collect(), true);
     }
-    let plugins = group.chain.iter().chain(slo.chain.iter()).map(decl).collect();
+    let plugins = group
+        .chain
+        .iter()
+        .chain(slo.chain.iter())
+        .map(decl)
+        .collect();
     (plugins, group.override_previous.value)
 }

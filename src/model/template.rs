@@ -191,7 +191,10 @@ mod tests {
     #[test]
     fn missing_key_modes() {
         let err = window("{{.other}}").unwrap_err();
-        assert!(err.0.contains("map has no entry for key \"other\""), "{err}");
+        assert!(
+            err.0.contains("map has no entry for key \"other\""),
+            "{err}"
+        );
         let data = BTreeMap::from([("window", "1m".to_string())]);
         assert_eq!(
             render("{{.other}}", &data, MissingKey::NoValue).unwrap(),

@@ -81,10 +81,20 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
         });
     };
     if let Some(m) = check_name(&slo.id) {
-        push(code::INVALID_ID, spans.name, "name", format!("invalid SLO ID: {m}"));
+        push(
+            code::INVALID_ID,
+            spans.name,
+            "name",
+            format!("invalid SLO ID: {m}"),
+        );
     } else {
         if let Some(m) = check_name(&slo.name) {
-            push(code::INVALID_NAME, spans.name, "name", format!("invalid SLO name: {m}"));
+            push(
+                code::INVALID_NAME,
+                spans.name,
+                "name",
+                format!("invalid SLO name: {m}"),
+            );
         }
         if let Some(m) = check_name(&slo.service) {
             push(
@@ -96,7 +106,12 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
         }
     }
     if slo.period.is_zero() {
-        push(code::MISSING_PERIOD, slo.pos, "", "time window is required".into());
+        push(
+            code::MISSING_PERIOD,
+            slo.pos,
+            "",
+            "time window is required".into(),
+        );
     }
     if !(slo.objective > 0.0 && slo.objective <= 100.0) {
         push(
@@ -112,7 +127,12 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
     for (k, v) in &slo.labels {
         let pos = spans.labels.get(k).copied().unwrap_or(slo.pos);
         if let Some(m) = check_label(k, v, "label") {
-            push(code::INVALID_LABEL, pos, &format!("labels.{k}"), format!("invalid SLO {m}"));
+            push(
+                code::INVALID_LABEL,
+                pos,
+                &format!("labels.{k}"),
+                format!("invalid SLO {m}"),
+            );
         }
     }
     match &slo.sli {
@@ -129,18 +149,41 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
                 );
             }
             for (what, q, pos, field) in [
-                ("error", error_query, spans.error_query, "sli.events.error_query"),
-                ("total", total_query, spans.total_query, "sli.events.total_query"),
+                (
+                    "error",
+                    error_query,
+                    spans.error_query,
+                    "sli.events.error_query",
+                ),
+                (
+                    "total",
+                    total_query,
+                    spans.total_query,
+                    "sli.events.total_query",
+                ),
             ] {
                 for (code, m) in check_query(q, dialect) {
-                    let kind = if code == code::QUERY_TEMPLATE { "template" } else { "expression" };
-                    push(code, pos, field, format!("invalid SLI: sli {what} query {kind}: {m}"));
+                    let kind = if code == code::QUERY_TEMPLATE {
+                        "template"
+                    } else {
+                        "expression"
+                    };
+                    push(
+                        code,
+                        pos,
+                        field,
+                        format!("invalid SLI: sli {what} query {kind}: {m}"),
+                    );
                 }
             }
         }
         Sli::Raw { error_ratio_query } => {
             for (code, m) in check_query(error_ratio_query, dialect) {
-                let kind = if code == code::QUERY_TEMPLATE { "template" } else { "expression" };
+                let kind = if code == code::QUERY_TEMPLATE {
+                    "template"
+                } else {
+                    "expression"
+                };
                 push(
                     code,
                     spans.error_query,
@@ -156,13 +199,23 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
     ] {
         if let Some(alert) = alert {
             for (code, m) in check_alert(alert) {
-                push(code, pos, &format!("alerting.{which}_alert"), format!("invalid alert: {which} alert: {m}"));
+                push(
+                    code,
+                    pos,
+                    &format!("alerting.{which}_alert"),
+                    format!("invalid alert: {which} alert: {m}"),
+                );
             }
         }
     }
     for p in &slo.plugins {
         if p.id.is_empty() {
-            push(code::PLUGINS, slo.pos, "plugins", "invalid plugins: plugin ID is required".into());
+            push(
+                code::PLUGINS,
+                slo.pos,
+                "plugins",
+                "invalid plugins: plugin ID is required".into(),
+            );
         }
     }
     errs
@@ -186,7 +239,9 @@ fn check_label(k: &str, v: &str, what: &str) -> Option<String> {
         ));
     }
     if k.is_empty() {
-        return Some(format!("{what} key {k:?}: the {what} key {k:?} is not valid"));
+        return Some(format!(
+            "{what} key {k:?}: the {what} key {k:?} is not valid"
+        ));
     }
     if v.is_empty() {
         return Some(format!("{what} value \"\": the {what} value is required"));
@@ -208,7 +263,9 @@ fn check_alert(alert: &AlertMeta) -> Vec<(&'static str, String)> {
         if k.is_empty() {
             out.push((
                 code::ALERT_LABEL,
-                format!("invalid alert annotation key {k:?}: the annotation key {k:?} is not valid"),
+                format!(
+                    "invalid alert annotation key {k:?}: the annotation key {k:?} is not valid"
+                ),
             ));
         } else if v.is_empty() {
             out.push((
@@ -223,7 +280,10 @@ fn check_alert(alert: &AlertMeta) -> Vec<(&'static str, String)> {
 /// Template and expression checks of one query.
 pub fn check_query(query: &str, dialect: Dialect) -> Vec<(&'static str, String)> {
     if query.is_empty() {
-        return vec![(code::QUERY_TEMPLATE, "query template is required: required".into())];
+        return vec![(
+            code::QUERY_TEMPLATE,
+            "query template is required: required".into(),
+        )];
     }
     if !WINDOW_RE.is_match(query) {
         return vec![(
@@ -274,9 +334,18 @@ mod tests {
     fn query_rules() {
         assert!(check_query("sum(rate(x[{{.window}}]))", Dialect::PromQl).is_empty());
         assert!(check_query("sum(rate(x[{{ .window }}]))", Dialect::PromQl).is_empty());
-        assert_eq!(check_query("sum(rate(x[5m]))", Dialect::PromQl)[0].0, code::QUERY_TEMPLATE);
-        assert_eq!(check_query("sum(rate(x[{{-.window}}]))", Dialect::PromQl)[0].0, code::QUERY_TEMPLATE);
-        assert_eq!(check_query("sum(rate(x{[{{.window}}]))", Dialect::PromQl)[0].0, code::QUERY_EXPRESSION);
+        assert_eq!(
+            check_query("sum(rate(x[5m]))", Dialect::PromQl)[0].0,
+            code::QUERY_TEMPLATE
+        );
+        assert_eq!(
+            check_query("sum(rate(x[{{-.window}}]))", Dialect::PromQl)[0].0,
+            code::QUERY_TEMPLATE
+        );
+        assert_eq!(
+            check_query("sum(rate(x{[{{.window}}]))", Dialect::PromQl)[0].0,
+            code::QUERY_EXPRESSION
+        );
         assert!(check_query("", Dialect::PromQl)[0].1.contains("required"));
     }
 }

@@ -10,10 +10,22 @@ use crate::model::{AlertMeta, Labels, Slo};
 pub fn rules(slo: &Slo, alerts: &MwmbAlerts) -> Vec<Rule> {
     let mut out = Vec::new();
     if let Some(meta) = &slo.page_alert {
-        out.push(rule(slo, meta, "page", &alerts.page_quick, &alerts.page_slow));
+        out.push(rule(
+            slo,
+            meta,
+            "page",
+            &alerts.page_quick,
+            &alerts.page_slow,
+        ));
     }
     if let Some(meta) = &slo.ticket_alert {
-        out.push(rule(slo, meta, "ticket", &alerts.ticket_quick, &alerts.ticket_slow));
+        out.push(rule(
+            slo,
+            meta,
+            "ticket",
+            &alerts.ticket_quick,
+            &alerts.ticket_slow,
+        ));
     }
     out
 }

@@ -12,7 +12,11 @@ use crate::model::{Sli, Slo};
 ///
 /// compat(sloth): the period rule is the "optimized" average of the 5m-style rule unless
 /// `disable_optimized` (sloth-generation.md §4.2.1).
-pub fn rules(slo: &Slo, alerts: &MwmbAlerts, disable_optimized: bool) -> Result<Vec<Rule>, PlanError> {
+pub fn rules(
+    slo: &Slo,
+    alerts: &MwmbAlerts,
+    disable_optimized: bool,
+) -> Result<Vec<Rule>, PlanError> {
     let mut windows = alerts.windows();
     windows.push(slo.period);
     let mut out = Vec::with_capacity(windows.len());

@@ -28,17 +28,15 @@ pub struct Document {
 pub fn split_documents(text: &str) -> Vec<Document> {
     let trimmed = text.trim_start();
     let lead = &text[..text.len() - trimmed.len()];
-    let mut line = 1 + lead.matches('\n').count();
-    let mut col = 1 + lead.rsplit('\n').next().unwrap_or("").chars().count();
+    let first = 1 + lead.matches('\n').count();
+    let col = 1 + lead.rsplit('\n').next().unwrap_or("").chars().count();
     let body = trimmed.trim_end();
 
     let mut docs = Vec::new();
     let mut current = String::new();
     let mut origin: Option<Pos> = None;
-    let mut first_line = true;
-    for raw_line in body.split('\n') {
-        let start_col = if first_line { col } else { 1 };
-        first_line = false;
+    for (line, raw_line) in (first..).zip(body.split('\n')) {
+        let start_col = if line == first { col } else { 1 };
         if let Some(rest) = raw_line.strip_prefix("---") {
             push_doc(&mut docs, &mut current, origin.take());
             current.push_str(rest);
@@ -62,8 +60,6 @@ pub fn split_documents(text: &str) -> Vec<Document> {
                 current.push_str(raw_line);
             }
         }
-        line += 1;
-        col = 1;
     }
     push_doc(&mut docs, &mut current, origin);
     docs
@@ -97,8 +93,9 @@ static OPENSLO_KIND: LazyLock<Regex> =
 static OPENSLO_ALPHA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1alpha['"]? *$"#).expect("valid regex")
 });
-static OPENSLO_V1: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1['"]? *$"#).expect("valid regex"));
+static OPENSLO_V1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1['"]? *$"#).expect("valid regex")
+});
 static OPENSLO_V1_ANY_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^kind: +['"]?(SLO|SLI|DataSource|Service|AlertPolicy)['"]? *$"#)
         .expect("valid regex")
@@ -152,8 +149,14 @@ mod tests {
 
     #[test]
     fn detects_like_sloth() {
-        assert_eq!(detect("version: \"prometheus/v1\"\n"), Some(SpecKind::PrometheusV1));
-        assert_eq!(detect("version: prometheus/v1\n"), Some(SpecKind::PrometheusV1));
+        assert_eq!(
+            detect("version: \"prometheus/v1\"\n"),
+            Some(SpecKind::PrometheusV1)
+        );
+        assert_eq!(
+            detect("version: prometheus/v1\n"),
+            Some(SpecKind::PrometheusV1)
+        );
         assert_eq!(detect("version: \"prometheus/v1\" # c\n"), None);
         assert_eq!(detect("version: \"prometheus/v999\"\n"), None);
         assert_eq!(
@@ -164,6 +167,9 @@ mod tests {
             detect("apiVersion: openslo/v1alpha\nkind: SLO\n"),
             Some(SpecKind::OpenSloV1Alpha)
         );
-        assert_eq!(detect("apiVersion: openslo/v1\nkind: SLO\n"), Some(SpecKind::OpenSloV1));
+        assert_eq!(
+            detect("apiVersion: openslo/v1\nkind: SLO\n"),
+            Some(SpecKind::OpenSloV1)
+        );
     }
 }

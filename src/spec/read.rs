@@ -7,7 +7,7 @@
 //! a scalar's source text. [`Coercion`] names the stack and [`Reader`] applies it, collecting
 //! every problem instead of stopping at the first.
 
-use super::{SpecError, Spanned};
+use super::{Spanned, SpecError};
 use crate::gofmt;
 use crate::source::Pos;
 use crate::yaml::{Node, NodeKind, Resolved};
@@ -213,10 +213,7 @@ impl Reader {
                 self.error(
                     node.pos,
                     field,
-                    format!(
-                        "expected true or false, found {}",
-                        node.type_name()
-                    ),
+                    format!("expected true or false, found {}", node.type_name()),
                 );
                 Spanned::new(false, node.pos)
             }

@@ -5,7 +5,7 @@
 //! both, parameterised by [`Flavor`].
 
 use super::read::{to_json, Coercion, RawMap, Reader};
-use super::{SpecError, Spanned};
+use super::{Spanned, SpecError};
 use crate::source::Pos;
 use crate::yaml::Node;
 
@@ -165,7 +165,12 @@ fn read_group(r: &mut Reader, root: &Node, flavor: Flavor) -> SlothSpec {
     };
     spec.service = r.string(body, "service", &format!("{prefix}service"));
     spec.labels = r.string_map(body, "labels", &format!("{prefix}labels"));
-    spec.plugins = read_chain(r, body, flavor.key("slo_plugins"), &format!("{prefix}{}", flavor.key("slo_plugins")));
+    spec.plugins = read_chain(
+        r,
+        body,
+        flavor.key("slo_plugins"),
+        &format!("{prefix}{}", flavor.key("slo_plugins")),
+    );
     let slos_key = format!("{prefix}slos");
     for (i, node) in r.seq(body, "slos", &slos_key).into_iter().enumerate() {
         let field = format!("{slos_key}[{i}]");
@@ -193,7 +198,11 @@ fn read_metadata(r: &mut Reader, root: &Node) -> KubeMetadata {
         meta.labels = Some(plain(r.string_map(m, "labels", "metadata.labels")));
     }
     if r.get(m, "annotations").is_some_and(|n| !n.is_null()) {
-        meta.annotations = Some(plain(r.string_map(m, "annotations", "metadata.annotations")));
+        meta.annotations = Some(plain(r.string_map(
+            m,
+            "annotations",
+            "metadata.annotations",
+        )));
     }
     meta
 }
@@ -206,13 +215,24 @@ fn read_chain(r: &mut Reader, parent: &Node, key: &str, field: &str) -> PluginCh
     if !r.expect_map(node, field) {
         return chain;
     }
-    chain.override_previous = r.boolean(node, "overridePrevious", &format!("{field}.overridePrevious"));
-    for (i, item) in r.seq(node, "chain", &format!("{field}.chain")).into_iter().enumerate() {
+    chain.override_previous = r.boolean(
+        node,
+        "overridePrevious",
+        &format!("{field}.overridePrevious"),
+    );
+    for (i, item) in r
+        .seq(node, "chain", &format!("{field}.chain"))
+        .into_iter()
+        .enumerate()
+    {
         let f = format!("{field}.chain[{i}]");
         if !r.expect_map(item, &f) {
             continue;
         }
-        let config = r.get(item, "config").map(to_json).unwrap_or(serde_json::Value::Null);
+        let config = r
+            .get(item, "config")
+            .map(to_json)
+            .unwrap_or(serde_json::Value::Null);
         chain.chain.push(PluginRef {
             id: r.string(item, "id", &format!("{f}.id")),
             config,

@@ -52,7 +52,10 @@ impl WindowCatalog {
     /// Sloth's embedded catalog: google-30d and google-28d.
     pub fn sloth_default() -> Self {
         let mut catalog = WindowCatalog::default();
-        for (name, text) in [("google-30d.yaml", GOOGLE_30D), ("google-28d.yaml", GOOGLE_28D)] {
+        for (name, text) in [
+            ("google-30d.yaml", GOOGLE_30D),
+            ("google-28d.yaml", GOOGLE_28D),
+        ] {
             let windows = parse(text).expect("embedded windows files are valid");
             catalog
                 .insert(Path::new(name), windows)
@@ -191,7 +194,11 @@ pub fn parse(text: &str) -> Result<AlertWindows, SpecError> {
         ticket_slow: window(&mut r, "ticket", "slow"),
     };
     if period.is_zero() {
-        r.error(spec.pos, "spec.sloPeriod", "sloPeriod is required, e.g. 30d");
+        r.error(
+            spec.pos,
+            "spec.sloPeriod",
+            "sloPeriod is required, e.g. 30d",
+        );
     }
     match r.errors.into_iter().next() {
         Some(e) => Err(e),
@@ -220,7 +227,10 @@ mod tests {
     #[test]
     fn default_catalog_has_30d_and_28d() {
         let c = WindowCatalog::sloth_default();
-        assert_eq!(c.periods(), vec![Duration::from_days(28), Duration::from_days(30)]);
+        assert_eq!(
+            c.periods(),
+            vec![Duration::from_days(28), Duration::from_days(30)]
+        );
         let w = c.get(Duration::from_days(30)).unwrap();
         assert_eq!(w.page_quick.error_budget_percent, 2.0);
         assert_eq!(w.ticket_slow.long, Duration::from_days(3));

@@ -125,7 +125,10 @@ pub fn parse_documents(text: &str, origin: Pos) -> Result<Vec<Node>, YamlError> 
     loop {
         let (event, mark) = parser.next_token().map_err(|e| YamlError {
             message: if e.info().contains("recursion limit") {
-                format!("nesting deeper than the parser's limit ({}); refusing to read it", e.info())
+                format!(
+                    "nesting deeper than the parser's limit ({}); refusing to read it",
+                    e.info()
+                )
             } else {
                 e.info().to_string()
             },
@@ -272,7 +275,10 @@ impl Builder {
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let frame = self.stack.pop().expect("parser balances start and end events");
+                let frame = self
+                    .stack
+                    .pop()
+                    .expect("parser balances start and end events");
                 let (node, anchor) = match frame {
                     Frame::Map {
                         entries,

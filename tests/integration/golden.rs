@@ -50,7 +50,10 @@ fn run(prefixes: &[&str]) -> Vec<String> {
     let mut failures = Vec::new();
     let mut ran = 0;
     for case in cases() {
-        if !prefixes.iter().any(|p| case.id == *p || case.id.starts_with(&format!("{p}-"))) {
+        if !prefixes
+            .iter()
+            .any(|p| case.id == *p || case.id.starts_with(&format!("{p}-")))
+        {
             continue;
         }
         ran += 1;
@@ -65,16 +68,23 @@ fn run(prefixes: &[&str]) -> Vec<String> {
         match case.expect.as_str() {
             "fail" => {
                 if out.status.success() || stderr.trim().is_empty() {
-                    failures.push(format!("{}: expected failure with a message, got {:?}", case.id, out.status));
+                    failures.push(format!(
+                        "{}: expected failure with a message, got {:?}",
+                        case.id, out.status
+                    ));
                 }
             }
             "pass" => {
                 if !out.status.success() {
-                    failures.push(format!("{}: expected success, got {:?}\n{stderr}", case.id, out.status));
+                    failures.push(format!(
+                        "{}: expected success, got {:?}\n{stderr}",
+                        case.id, out.status
+                    ));
                 }
             }
             file => {
-                let raw = std::fs::read_to_string(golden.join(&case.cwd).join(file)).expect("golden file");
+                let raw = std::fs::read_to_string(golden.join(&case.cwd).join(file))
+                    .expect("golden file");
                 let want = normalise(&render_tpl(&raw));
                 let got = normalise(&stdout);
                 if !out.status.success() || got != want {
@@ -82,7 +92,10 @@ fn run(prefixes: &[&str]) -> Vec<String> {
                         .unified_diff()
                         .header("sloth", "slogen")
                         .to_string();
-                    failures.push(format!("{}: output differs (status {:?})\n{stderr}\n{diff}", case.id, out.status));
+                    failures.push(format!(
+                        "{}: output differs (status {:?})\n{stderr}\n{diff}",
+                        case.id, out.status
+                    ));
                 }
             }
         }
@@ -93,7 +106,12 @@ fn run(prefixes: &[&str]) -> Vec<String> {
 
 fn assert_cases(prefixes: &[&str]) {
     let failures = run(prefixes);
-    assert!(failures.is_empty(), "{} golden case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -120,4 +138,3 @@ fn golden_core_generate_cases() {
         "it-invalid-version",
     ]);
 }
-

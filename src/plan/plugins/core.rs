@@ -11,8 +11,12 @@ pub const FACTORIES: &[(&str, Factory)] = &[
     ("sloth.dev/core/noop/v1", |_| Ok(Box::new(Noop))),
     ("sloth.dev/core/debug/v1", |_| Ok(Box::new(Noop))),
     ("sloth.dev/core/sli_rules/v1", sli_rules),
-    ("sloth.dev/core/metadata_rules/v1", |_| Ok(Box::new(MetadataRules))),
-    ("sloth.dev/core/alert_rules/v1", |_| Ok(Box::new(AlertRules))),
+    ("sloth.dev/core/metadata_rules/v1", |_| {
+        Ok(Box::new(MetadataRules))
+    }),
+    ("sloth.dev/core/alert_rules/v1", |_| {
+        Ok(Box::new(AlertRules))
+    }),
 ];
 
 /// A plugin with no effect on the rules. Validation itself runs while lowering the model
@@ -53,8 +57,8 @@ struct SliRules {
 
 impl SloPlugin for SliRules {
     fn process(&self, req: &Request, rules: &mut SloRules) -> Result<(), String> {
-        rules.sli.rules = sli::rules(req.slo, req.alerts, self.disable_optimized)
-            .map_err(|e| e.message)?;
+        rules.sli.rules =
+            sli::rules(req.slo, req.alerts, self.disable_optimized).map_err(|e| e.message)?;
         Ok(())
     }
 }
