@@ -6,14 +6,15 @@
 
 use crate::support::{root, slogen, text};
 
-struct Case {
-    id: String,
-    cwd: String,
-    args: Vec<String>,
-    expect: String,
+/// One row of cases.tsv.
+pub(crate) struct Case {
+    pub(crate) id: String,
+    pub(crate) cwd: String,
+    pub(crate) args: Vec<String>,
+    pub(crate) expect: String,
 }
 
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let tsv = std::fs::read_to_string(root().join("tests/golden/cases.tsv")).expect("cases.tsv");
     tsv.lines()
         .skip(1)
@@ -30,7 +31,7 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-fn render_tpl(text: &str) -> String {
+pub(crate) fn render_tpl(text: &str) -> String {
     let t = text.replace("{{ .version }}", "VERSION");
     let re = regex::Regex::new(r#"\{\{"(.*?)"\}\}"#).unwrap();
     re.replace_all(&t, "$1").into_owned()

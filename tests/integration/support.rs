@@ -27,3 +27,25 @@ pub fn slogen(cwd: &Path, args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The `promtool` binary. Panics (the test fails, never skips) when it is not installed:
+/// `./scripts/test` installs it from Debian's `prometheus` package.
+pub fn promtool_bin() -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    found.expect(
+        "promtool not found on PATH: install Debian's `prometheus` package (./scripts/test does it)",
+    )
+}
+
+/// Runs `promtool` with `args` in `cwd`.
+pub fn promtool(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(promtool_bin())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("promtool runs")
+}
