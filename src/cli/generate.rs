@@ -1,4 +1,8 @@
-//! `slogen generate`: Sloth's `generate`, with atomic writes.
+//! `slogen generate`: Sloth's `generate`, with atomic writes, plus `--check` and `--prune`.
+//!
+//! A file input writes one output (or stdout). A folder input is walked by [`super::discover`]
+//! and mirrored under `-o`; [`super::outputs`] plans every output in memory before any is
+//! written, so a spec that fails never touches its output.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +13,7 @@ use clap::Args;
 
 use super::args::GenFlags;
 use super::fsio::write_atomic;
+use super::outputs::{compare, describe, Planned, Stale};
 use crate::pipeline::Problem;
 use crate::plan::Disable;
 
@@ -57,6 +62,12 @@ pub struct GenerateArgs {
         value_name = "ID"
     )]
     pub k8s_transform_plugin_id: String,
+    /// Write nothing; exit 1 with a diff per output that is missing, changed or orphaned.
+    #[arg(long = "check", conflicts_with = "prune")]
+    pub check: bool,
+    /// Remove outputs under -o that carry slogen's header but whose spec is gone (folder input).
+    #[arg(long = "prune")]
+    pub prune: bool,
     #[command(flatten)]
     pub gen: GenFlags,
 }
@@ -79,15 +90,52 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let meta = std::fs::metadata(&args.input)
         .with_context(|| format!("reading input {}", args.input.display()))?;
     if meta.is_dir() {
-        bail!("folder input is not supported yet: pass a spec file with -i");
+        return super::generate_dir::run(&args, &generator);
+    }
+    if args.prune {
+        bail!("--prune needs a folder input and output (-i DIR -o DIR)");
     }
     let text = read_spec(&args.input)?;
     let out = match generator.generate_file(&text) {
         Ok(out) => out,
         Err(problems) => return Ok(report(&args.input, &problems)),
     };
+    if args.check {
+        let Some(path) = args.out.to_str().filter(|o| *o != "-") else {
+            bail!("--check compares with an output file: give -o FILE (with -o - there is nothing to compare)");
+        };
+        let planned = [Planned {
+            path: path.to_string(),
+            bytes: out.text.into_bytes(),
+        }];
+        return Ok(print_check(&compare(&planned), 1));
+    }
     write_output(&args.out, out.text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints each stale output's diff on stdout and a line per file on stderr; exit 1 if any.
+pub fn print_check(stale: &[Stale], total: usize) -> ExitCode {
+    if stale.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    {
+        let mut out = std::io::stdout().lock();
+        for s in stale {
+            let _ = out.write_all(s.diff.as_bytes());
+        }
+        let _ = out.flush();
+    }
+    let mut err = std::io::stderr().lock();
+    for s in stale {
+        let _ = writeln!(err, "stale: {}", describe(s));
+    }
+    let _ = writeln!(
+        err,
+        "error: {} of {total} generated file(s) out of date; run the same command without --check (and with --prune for orphans)",
+        stale.len()
+    );
+    ExitCode::from(1)
 }
 
 /// Reads a spec file as text, naming the file on failure.
@@ -144,6 +192,8 @@ impl Default for GenerateArgs {
             disable_recordings: false,
             disable_alerts: false,
             k8s_transform_plugin_id: K8S_TRANSFORM.into(),
+            check: false,
+            prune: false,
             gen: GenFlags::default(),
         }
     }

@@ -4,8 +4,12 @@
 //! and renders the result. Only this module prints or exits.
 
 pub mod args;
+pub mod discover;
 pub mod fsio;
 pub mod generate;
+pub mod generate_dir;
+pub mod outputs;
+pub mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Generate Prometheus rules from SLO specs (Sloth-compatible).
     Generate(Box<generate::GenerateArgs>),
+    /// Validate SLO specs (a file or a folder) and report every problem (Sloth-compatible).
+    Validate(Box<validate::ValidateArgs>),
     /// Print the version.
     Version,
 }
@@ -54,6 +60,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Generate(a) => generate::run(*a),
+        Command::Validate(a) => validate::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());
