@@ -14,7 +14,7 @@ use crate::plan::{self, Disable, SloPlugins};
 use crate::plugins::sli::SliPlugins;
 use crate::source::Pos;
 use crate::spec::windows::WindowCatalog;
-use crate::spec::{self, sloth, Document, SpecKind};
+use crate::spec::{self, openslo, sloth, Document, SpecKind};
 use crate::yaml;
 
 /// Everything that shapes generation besides the specs themselves.
@@ -44,6 +44,13 @@ impl Default for Generator {
             disable: Disable::default(),
         }
     }
+}
+
+/// What the documents of one file share.
+#[derive(Debug, Clone, Default)]
+pub struct FileContext {
+    /// OpenSLO v1 `kind: SLI` documents, by `metadata.name`.
+    pub slis: model::openslo::SliIndex,
 }
 
 /// A problem in one spec file.
@@ -118,10 +125,14 @@ impl Generator {
     /// Generates every document of one file's text; fails with every problem found.
     pub fn generate_file(&self, text: &str) -> Result<FileOutput, Vec<Problem>> {
         let mut out = FileOutput::default();
-        let mut problems = Vec::new();
-        for doc in spec::split_documents(text) {
+        let docs = spec::split_documents(text);
+        let (ctx, mut problems) = match self.file_context(&docs) {
+            Ok(ctx) => (ctx, Vec::new()),
+            Err(p) => (FileContext::default(), p),
+        };
+        for doc in &docs {
             out.documents += 1;
-            match self.generate_document(&doc) {
+            match self.generate_document_in(doc, &ctx) {
                 Ok((text, group)) => {
                     out.text.push_str(&text);
                     out.slos.extend(
@@ -141,8 +152,55 @@ impl Generator {
         }
     }
 
-    /// Reads and lowers one document to the model.
+    /// Reads and lowers one document to the model, alone: an OpenSLO v1 `indicatorRef` finds
+    /// nothing. [`Generator::generate_file`] uses [`Generator::lower_document_in`].
     pub fn lower_document(&self, doc: &Document) -> Result<SloGroup, Vec<Problem>> {
+        self.lower_document_in(doc, &FileContext::default())
+    }
+
+    /// What documents of one file share: OpenSLO v1 `kind: SLI` documents, by name.
+    ///
+    /// Documents that fail to read are left out here; lowering them reports why.
+    pub fn file_context(&self, docs: &[Document]) -> Result<FileContext, Vec<Problem>> {
+        let mut ctx = FileContext::default();
+        let mut problems = Vec::new();
+        for doc in docs {
+            if spec::detect(&doc.text) != Some(SpecKind::OpenSloV1) {
+                continue;
+            }
+            let Ok(root) = yaml::parse_one(&doc.text, doc.origin) else {
+                continue;
+            };
+            let Ok(openslo::v1::Object::Sli(sli)) = openslo::v1::read(&root) else {
+                continue;
+            };
+            if ctx.slis.contains_key(&sli.name.value) {
+                problems.push(Problem {
+                    document: doc.index,
+                    pos: sli.name.pos,
+                    slo: None,
+                    field: "metadata.name".into(),
+                    code: code::SHAPE,
+                    message: format!("SLI {:?} is defined twice in this file", sli.name.value),
+                });
+                continue;
+            }
+            ctx.slis.insert(sli.name.value.clone(), *sli);
+        }
+        if problems.is_empty() {
+            Ok(ctx)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads and lowers one document to the model, with what its file shares. A document that
+    /// holds no SLO (an OpenSLO v1 `SLI`) lowers to a group without SLOs.
+    pub fn lower_document_in(
+        &self,
+        doc: &Document,
+        ctx: &FileContext,
+    ) -> Result<SloGroup, Vec<Problem>> {
         let doc_problem = |pos: Pos, code: &'static str, field: String, message: String| Problem {
             document: doc.index,
             pos,
@@ -156,7 +214,7 @@ impl Generator {
                 doc.origin,
                 code::UNKNOWN_SPEC,
                 String::new(),
-                "invalid spec, could not load with any of the supported spec types (expected `version: \"prometheus/v1\"`, `apiVersion: sloth.slok.dev/v1` with `kind: PrometheusServiceLevel`, or `apiVersion: openslo/v1alpha` with `kind: SLO`, each at the start of a line and without a trailing comment)".into(),
+                "invalid spec, could not load with any of the supported spec types (expected `version: \"prometheus/v1\"`, `apiVersion: sloth.slok.dev/v1` with `kind: PrometheusServiceLevel`, `apiVersion: openslo/v1alpha` with `kind: SLO`, or `apiVersion: openslo/v1` with `kind: SLO` or `SLI`, each at the start of a line and without a trailing comment)".into(),
             )]);
         };
         let root = yaml::parse_one(&doc.text, doc.origin).map_err(|e| {
@@ -190,14 +248,19 @@ impl Generator {
                 let raw = sloth::read(&root, flavor).map_err(shape)?;
                 model::lower(&raw, kind, &opts)
             }
-            SpecKind::OpenSloV1Alpha | SpecKind::OpenSloV1 => {
-                return Err(vec![doc_problem(
-                    doc.origin,
-                    code::UNKNOWN_SPEC,
-                    String::new(),
-                    format!("{} input is not supported yet", kind.spec_name()),
-                )])
+            SpecKind::OpenSloV1Alpha => {
+                let raw = openslo::v1alpha::read(&root).map_err(shape)?;
+                model::openslo::lower_v1alpha(&raw, &opts)
             }
+            SpecKind::OpenSloV1 => match openslo::v1::read(&root).map_err(shape)? {
+                openslo::v1::Object::Slo(raw) => model::openslo::lower_v1(&raw, &ctx.slis, &opts),
+                // SLI, Service, DataSource… documents hold no SLO: they produce no rules.
+                _ => Ok(SloGroup {
+                    kind,
+                    slos: Vec::new(),
+                    kube: None,
+                }),
+            },
         };
         lowered.map_err(|errs| {
             errs.into_iter()
@@ -213,9 +276,22 @@ impl Generator {
         })
     }
 
-    /// Generates one document: its header and rules.
+    /// Generates one document alone: its header and rules.
     pub fn generate_document(&self, doc: &Document) -> Result<(String, SloGroup), Vec<Problem>> {
-        let group = self.lower_document(doc)?;
+        self.generate_document_in(doc, &FileContext::default())
+    }
+
+    /// Generates one document of a file: its header and rules, or nothing for a document
+    /// without SLOs (an OpenSLO v1 `SLI`).
+    pub fn generate_document_in(
+        &self,
+        doc: &Document,
+        ctx: &FileContext,
+    ) -> Result<(String, SloGroup), Vec<Problem>> {
+        let group = self.lower_document_in(doc, ctx)?;
+        if group.slos.is_empty() {
+            return Ok((String::new(), group));
+        }
         let problem = |code: &'static str, slo: Option<String>, message: String| Problem {
             document: doc.index,
             pos: doc.origin,

@@ -6,6 +6,7 @@
 
 pub mod chain;
 pub mod lower;
+pub mod openslo;
 pub mod template;
 pub mod validate;
 

@@ -43,6 +43,8 @@ pub mod code {
     pub const DUPLICATE_ID: &str = "V014";
     pub const UNSUPPORTED_PERIOD: &str = "V015";
     pub const SLI_PLUGIN: &str = "V016";
+    /// An OpenSLO document that cannot be mapped to an SLO (unsupported feature, bad source).
+    pub const OPENSLO: &str = "V017";
     pub const SHAPE: &str = "V000";
 }
 

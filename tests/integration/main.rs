@@ -1,5 +1,6 @@
 //! slogen's integration tests, compiled as one binary.
 
 mod golden;
+mod openslo;
 mod promtool_check;
 mod support;

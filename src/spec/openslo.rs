@@ -1,1 +1,0 @@
-//! Reader for OpenSLO documents (filled in with the OpenSLO work).
