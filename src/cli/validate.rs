@@ -136,7 +136,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                     FirstSeen {
                         file: file.clone(),
                         document: doc.index,
-                        pos: slo.pos,
+                        pos: name_pos(slo),
                     },
                 );
             }
@@ -177,9 +177,9 @@ fn duplicate(slo: &crate::model::Slo, document: usize, first: &FirstSeen) -> Pro
     };
     Problem {
         document,
-        pos: slo.pos,
+        pos: name_pos(slo),
         slo: Some(slo.id.clone()),
-        field: String::new(),
+        field: "name".into(),
         code: DUPLICATE_ID,
         message: format!(
             "SLO duplicated. SLO{{service={}, name={}}}, ID={} already exists in a file: {at} (document {}); rename one of them or pass --ignore-slo-duplicates",
@@ -188,5 +188,14 @@ fn duplicate(slo: &crate::model::Slo, document: usize, first: &FirstSeen) -> Pro
             slo.id,
             first.document + 1
         ),
+    }
+}
+
+/// Where an SLO's name is written (its ID is made from it), else where the SLO is.
+fn name_pos(slo: &crate::model::Slo) -> Pos {
+    if slo.spans.name.is_unknown() {
+        slo.pos
+    } else {
+        slo.spans.name
     }
 }

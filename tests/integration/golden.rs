@@ -105,7 +105,7 @@ fn run(prefixes: &[&str]) -> Vec<String> {
     failures
 }
 
-fn assert_cases(prefixes: &[&str]) {
+pub fn assert_cases(prefixes: &[&str]) {
     let failures = run(prefixes);
     assert!(
         failures.is_empty(),

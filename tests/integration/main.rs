@@ -1,6 +1,8 @@
 //! slogen's integration tests, compiled as one binary.
 
+mod dirmode;
 mod golden;
 mod openslo;
 mod promtool_check;
 mod support;
+mod validate;
