@@ -15,6 +15,8 @@
 //! - [`model`]: stage 2, validated SLOs; one validator for every format and command.
 //! - [`plan`]: stage 3, SLOs expanded into rule groups, with Sloth's plugin chain.
 //! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
+//! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
+//! - [`budget`]: error budgets, the deployment-gate policy and reports, read through [`prom`].
 //! - [`cli`]: the edge: arguments, files, exit codes.
 
 pub mod duration;
@@ -34,6 +36,10 @@ pub mod plan;
 pub mod emit;
 
 pub mod pipeline;
+
+pub mod prom;
+
+pub mod budget;
 
 pub mod cli;
 

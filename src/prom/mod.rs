@@ -1,0 +1,272 @@
+//! A small, blocking client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`).
+//!
+//! It takes a base URL, credentials ([`Auth`]), extra headers and a timeout, and returns decoded
+//! samples or an [`Error`] callers can match on. It knows nothing about SLOs (that is
+//! [`crate::budget`]) and never prints. TLS goes through rustls (the `ureq` crate), so no
+//! system OpenSSL is needed. Requests are POSTed as forms, which Prometheus, Thanos, Mimir and
+//! Cortex accept, so long queries never hit URL length limits.
+//!
+//! ```no_run
+//! use slogen::prom::{Auth, Client, ClientOptions};
+//! let client = Client::new(ClientOptions {
+//!     auth: Auth::from_env(None)?,
+//!     ..ClientOptions::new("http://127.0.0.1:9090")
+//! })?;
+//! for s in client.query("slo:period_error_budget_remaining:ratio", None)? {
+//!     println!("{:?} {}", s.labels.get("sloth_id"), s.value);
+//! }
+//! # Ok::<(), slogen::prom::Error>(())
+//! ```
+
+mod auth;
+mod decode;
+mod error;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub use auth::{parse_header, Auth, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME};
+pub use error::Error;
+
+/// Labels of one series, sorted by name.
+pub type Labels = BTreeMap<String, String>;
+
+/// One sample of an instant vector (or the single value of a scalar result, with no labels).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub labels: Labels,
+    /// Unix time in seconds.
+    pub timestamp: f64,
+    /// The value; `NaN` and infinities are kept as Prometheus sent them.
+    pub value: f64,
+}
+
+/// One series of a range query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub labels: Labels,
+    /// `(unix seconds, value)` pairs in time order.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The time span and resolution of a range query, in Unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub start: f64,
+    pub end: f64,
+    pub step: f64,
+}
+
+/// How to reach a Prometheus-compatible server.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Base URL, e.g. `https://prometheus.example.com` or `http://mimir/prometheus`.
+    pub url: String,
+    /// Limit for a whole request, connect to last byte.
+    pub timeout: Duration,
+    pub auth: Auth,
+    /// Extra headers sent with every request, e.g. `("X-Scope-OrgID", "t1")`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ClientOptions {
+    /// Options for `url` with no credentials and a 10 s timeout.
+    pub fn new(url: impl Into<String>) -> ClientOptions {
+        ClientOptions {
+            url: url.into(),
+            timeout: Duration::from_secs(10),
+            auth: Auth::None,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A configured Prometheus API client; cheap to share between threads (`Send + Sync`).
+#[derive(Debug)]
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    timeout: Duration,
+    auth_header: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+/// Largest response body accepted (range queries over weeks can be large).
+const MAX_BODY: u64 = 64 * 1024 * 1024;
+
+impl Client {
+    /// Checks the options and builds the client; no request is sent.
+    pub fn new(opts: ClientOptions) -> Result<Client, Error> {
+        let base = opts.url.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "Prometheus URL {:?} must start with http:// or https://",
+                opts.url
+            )));
+        }
+        if opts.timeout.is_zero() {
+            return Err(Error::Config("the timeout must be more than zero".into()));
+        }
+        for (name, value) in &opts.headers {
+            parse_header(&format!("{name}: {value}"))?;
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(opts.timeout))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Ok(Client {
+            agent,
+            base,
+            timeout: opts.timeout,
+            auth_header: opts.auth.header_value(),
+            headers: opts.headers,
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// Runs an instant query at `time` (Unix seconds; the server's "now" when `None`).
+    /// An empty result is `Ok(vec![])`; callers that need data turn it into
+    /// [`Error::NoData`].
+    pub fn query(&self, promql: &str, time: Option<f64>) -> Result<Vec<Sample>, Error> {
+        let mut form = vec![("query", promql.to_string())];
+        if let Some(t) = time {
+            form.push(("time", format_time(t)));
+        }
+        let body = self.post("/api/v1/query", &form)?;
+        decode::instant(&body).map_err(|reason| self.decode_error(reason))
+    }
+
+    /// Runs a range query.
+    pub fn query_range(&self, promql: &str, range: Range) -> Result<Vec<Series>, Error> {
+        let form = vec![
+            ("query", promql.to_string()),
+            ("start", format_time(range.start)),
+            ("end", format_time(range.end)),
+            ("step", format_time(range.step)),
+        ];
+        let body = self.post("/api/v1/query_range", &form)?;
+        decode::range(&body).map_err(|reason| self.decode_error(reason))
+    }
+
+    fn decode_error(&self, reason: String) -> Error {
+        match reason.strip_prefix(decode::API_ERROR) {
+            Some(rest) => {
+                let (error_type, error) = rest.split_once('\n').unwrap_or(("", rest));
+                Error::Api {
+                    error_type: error_type.to_string(),
+                    error: error.to_string(),
+                }
+            }
+            None => Error::Decode {
+                url: self.base.clone(),
+                reason,
+            },
+        }
+    }
+
+    fn post(&self, path: &str, form: &[(&str, String)]) -> Result<String, Error> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self.agent.post(&url).header("Accept", "application/json");
+        if let Some(auth) = &self.auth_header {
+            req = req.header("Authorization", auth);
+        }
+        for (name, value) in &self.headers {
+            req = req.header(name.as_str(), value.as_str());
+        }
+        let pairs = form.iter().map(|(k, v)| (*k, v.as_str()));
+        let mut resp = req.send_form(pairs).map_err(|e| self.transport_error(e))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_string()
+            .map_err(|e| self.transport_error(e))?;
+        if (200..300).contains(&status) {
+            return Ok(body);
+        }
+        // Prometheus answers 400/422/503 with a JSON error body; anything else came from a
+        // proxy or a wrong URL.
+        if let Some((error_type, error)) = decode::api_error(&body) {
+            return Err(Error::Api { error_type, error });
+        }
+        Err(Error::Http {
+            url: self.base.clone(),
+            status,
+            body,
+        })
+    }
+
+    fn transport_error(&self, e: ureq::Error) -> Error {
+        let url = self.base.clone();
+        match e {
+            ureq::Error::Timeout(_) => Error::Timeout {
+                url,
+                timeout: self.timeout,
+            },
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => Error::Timeout {
+                url,
+                timeout: self.timeout,
+            },
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                Error::Unreachable {
+                    url,
+                    reason: "connection refused (is Prometheus running on that address?)".into(),
+                }
+            }
+            ureq::Error::HostNotFound => Error::Unreachable {
+                url,
+                reason: "host not found".into(),
+            },
+            ureq::Error::BodyExceedsLimit(n) => Error::Decode {
+                url,
+                reason: format!("the answer is larger than {n} bytes"),
+            },
+            other => Error::Unreachable {
+                url,
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Formats Unix seconds the way the API accepts them (`1700000000` or `1700000000.5`).
+fn format_time(t: f64) -> String {
+    if t.fract() == 0.0 && t.abs() < 1e15 {
+        format!("{}", t as i64)
+    } else {
+        format!("{t:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_urls_and_headers() {
+        assert!(matches!(
+            Client::new(ClientOptions::new("localhost:9090")),
+            Err(Error::Config(_))
+        ));
+        let opts = ClientOptions {
+            headers: vec![("bad name".into(), "x".into())],
+            ..ClientOptions::new("http://127.0.0.1:9")
+        };
+        assert!(matches!(Client::new(opts), Err(Error::Config(_))));
+        let c = Client::new(ClientOptions::new("https://p.example/prom/")).unwrap();
+        assert_eq!(c.url(), "https://p.example/prom");
+    }
+
+    #[test]
+    fn times_are_plain_seconds() {
+        assert_eq!(format_time(1_700_000_000.0), "1700000000");
+        assert_eq!(format_time(300.0), "300");
+        assert_eq!(format_time(1.25), "1.250");
+    }
+}
