@@ -6,6 +6,7 @@
 //! ([`crate::emit::HEADER_MARK`]) and that no discovered spec maps to.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -163,11 +164,14 @@ pub fn find_orphans(out_dir: &str, expected: &BTreeSet<String>) -> anyhow::Resul
 
 /// True when one of the file's first lines is slogen's generator header.
 pub fn carries_header(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    let head = &bytes[..bytes.len().min(4096)];
-    String::from_utf8_lossy(head)
+    let mut head = Vec::with_capacity(4096);
+    if file.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    String::from_utf8_lossy(&head)
         .lines()
         .take(16)
         .any(|l| l.starts_with(HEADER_MARK))

@@ -17,6 +17,10 @@ const TREE: &[(&str, &str)] = &[
     ("no-alerts.yml", "x/y/z/NO-ALERTS.YAML"),
     ("raw-home-wifi.yml", "x/raw-home-wifi.yaml"),
     ("kubernetes-apiserver.yml", "x/y/kubernetes-apiserver.yml"),
+    (
+        "openslo-getting-started.yml",
+        "x/y/z/openslo-getting-started.yml",
+    ),
 ];
 
 fn examples() -> PathBuf {
@@ -326,7 +330,7 @@ fn check_reports_missing_changed_and_orphaned_outputs() {
     assert!(stderr.contains("out/a/multifile.yml (changed)"), "{stderr}");
     assert!(stderr.contains("out/x/gone.yaml (orphaned)"), "{stderr}");
     assert!(
-        stderr.contains("2 of 9 generated file(s) out of date"),
+        stderr.contains("2 of 10 generated file(s) out of date"),
         "{stderr}"
     );
     assert_eq!(
