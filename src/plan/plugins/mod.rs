@@ -5,6 +5,7 @@
 //! factory that checks its JSON config and returns a [`SloPlugin`]; the chain runs them in
 //! order over one mutable [`SloRules`].
 
+pub mod contrib;
 pub mod core;
 
 use std::collections::BTreeMap;
@@ -67,7 +68,7 @@ impl SloPlugins {
     /// The plugins built into slogen.
     pub fn builtin() -> Self {
         let mut plugins = SloPlugins::default();
-        for (id, factory) in core::FACTORIES {
+        for (id, factory) in core::FACTORIES.iter().chain(contrib::FACTORIES) {
             plugins.factories.insert(id.to_string(), *factory);
         }
         plugins
