@@ -17,7 +17,7 @@ use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path, Filters};
 use super::generate::{print_check, read_spec, GenerateArgs};
-use super::outputs::{compare, find_orphans, orphans_as_stale, prune, write_all, Planned};
+use super::outputs::{compare, find_orphans, orphans_as_stale, prune, write_planned, Planned};
 use crate::pipeline::Generator;
 
 /// Runs `generate` for a folder input.
@@ -100,7 +100,11 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         });
     }
 
-    let written = write_all(&planned)?;
+    let report = write_planned(&planned);
+    for e in &report.failed {
+        let _ = writeln!(err, "error: {e:#}");
+    }
+    failures += report.failed.len();
     let removed = if args.prune {
         prune(&orphans)?
     } else {
@@ -111,10 +115,11 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     }
     let _ = writeln!(
         err,
-        "{} spec file(s): {} generated ({written} written, {} unchanged), {failures} failed{}",
+        "{} spec file(s): {} generated ({} written, {} unchanged), {failures} failed{}",
         found.files.len(),
         planned.len(),
-        planned.len() - written,
+        report.written,
+        report.unchanged,
         if args.prune {
             format!(", {} orphan(s) removed", removed.len())
         } else if orphans.is_empty() {

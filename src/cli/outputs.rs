@@ -49,15 +49,27 @@ pub struct Stale {
     pub diff: String,
 }
 
-/// Writes every planned output atomically; unchanged files are not rewritten.
-pub fn write_all(planned: &[Planned]) -> anyhow::Result<usize> {
-    let mut written = 0;
+/// What [`write_planned`] did.
+#[derive(Debug, Default)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    /// Outputs that could not be written; the others were still written.
+    pub failed: Vec<anyhow::Error>,
+}
+
+/// Writes every planned output atomically; unchanged files are not rewritten, and one
+/// output that cannot be written does not stop the others.
+pub fn write_planned(planned: &[Planned]) -> WriteReport {
+    let mut report = WriteReport::default();
     for p in planned {
-        if write_atomic(Path::new(&p.path), &p.bytes)? == WriteOutcome::Written {
-            written += 1;
+        match write_atomic(Path::new(&p.path), &p.bytes) {
+            Ok(WriteOutcome::Written) => report.written += 1,
+            Ok(WriteOutcome::Unchanged) => report.unchanged += 1,
+            Err(e) => report.failed.push(e),
         }
     }
-    Ok(written)
+    report
 }
 
 /// Compares the planned outputs with the disk.
