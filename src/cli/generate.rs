@@ -104,6 +104,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         let Some(path) = args.out.to_str().filter(|o| *o != "-") else {
             bail!("--check compares with an output file: give -o FILE (with -o - there is nothing to compare)");
         };
+        if args.out.is_dir() {
+            bail!("output {path} is a folder; with a file input, -o must be a file path");
+        }
         let planned = [Planned {
             path: path.to_string(),
             bytes: out.text.into_bytes(),

@@ -1,5 +1,4 @@
-//! `generate` with a folder input: the mirrored tree, partial failures, `--check` and
-//! `--prune`, and this repository's own `generated/`.
+//! `generate` with a folder input: the mirrored tree, filters, partial failures and errors.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,7 +7,7 @@ use std::time::SystemTime;
 use crate::support::{root, slogen, text};
 
 /// Sloth's example specs, and where the nested tree puts each (three folders deep at most).
-const TREE: &[(&str, &str)] = &[
+pub const TREE: &[(&str, &str)] = &[
     ("getting-started.yml", "a/b/c/getting-started.yml"),
     ("home-wifi.yml", "a/b/c/home-wifi.yml"),
     ("k8s-getting-started.yml", "a/b/k8s-getting-started.yml"),
@@ -23,13 +22,13 @@ const TREE: &[(&str, &str)] = &[
     ),
 ];
 
-fn examples() -> PathBuf {
+pub fn examples() -> PathBuf {
     root().join("tests/golden/examples")
 }
 
 /// Copies the example specs into `dir/specs` as laid out in [`TREE`], plus two files that
 /// discovery must skip.
-fn make_tree(dir: &Path) -> PathBuf {
+pub fn make_tree(dir: &Path) -> PathBuf {
     let specs = dir.join("specs");
     for (src, dst) in TREE {
         let to = specs.join(dst);
@@ -42,7 +41,7 @@ fn make_tree(dir: &Path) -> PathBuf {
 }
 
 /// Every file under `dir`, relative, in sorted order.
-fn files_under(dir: &Path) -> BTreeSet<String> {
+pub fn files_under(dir: &Path) -> BTreeSet<String> {
     walk(dir)
         .into_iter()
         .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
@@ -263,178 +262,5 @@ fn folder_errors_are_sloth_errors() {
     assert!(
         !tmp.path().join("out").exists(),
         "failed runs create nothing"
-    );
-}
-
-#[test]
-fn check_reports_missing_changed_and_orphaned_outputs() {
-    let tmp = tempfile::tempdir().unwrap();
-    make_tree(tmp.path());
-    let check = |tmp: &Path| slogen(tmp, &["generate", "--check", "-i", "specs", "-o", "out"]);
-
-    // Nothing generated yet: every output is missing, and --check creates nothing.
-    let run = check(tmp.path());
-    assert_eq!(run.status.code(), Some(1));
-    let stdout = text(&run.stdout);
-    for (_, dst) in TREE {
-        assert!(
-            stdout.contains(&format!("--- /dev/null\n+++ b/out/{dst}\n")),
-            "{dst}:\n{stdout}"
-        );
-        assert!(text(&run.stderr).contains(&format!("out/{dst} (missing)")));
-    }
-    assert!(!tmp.path().join("out").exists());
-
-    // Generated: current.
-    assert!(
-        slogen(tmp.path(), &["generate", "-i", "specs", "-o", "out"])
-            .status
-            .success()
-    );
-    let run = check(tmp.path());
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    assert_eq!(text(&run.stdout), "");
-
-    // A hand edit, an orphan with the generator header and a hand-written file.
-    let edited = tmp.path().join("out/a/multifile.yml");
-    let gen = std::fs::read_to_string(&edited).unwrap();
-    std::fs::write(
-        &edited,
-        gen.replacen("sloth_window: 5m", "sloth_window: 6m", 1),
-    )
-    .unwrap();
-    let orphan = tmp.path().join("out/x/gone.yaml");
-    std::fs::copy(tmp.path().join("out/x/raw-home-wifi.yaml"), &orphan).unwrap();
-    std::fs::write(tmp.path().join("out/hand.yaml"), "groups: []\n").unwrap();
-    let before = files_under(&tmp.path().join("out"));
-
-    let run = check(tmp.path());
-    assert_eq!(run.status.code(), Some(1));
-    let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
-    assert!(
-        stdout.contains("--- a/out/a/multifile.yml\n+++ b/out/a/multifile.yml\n"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("\n-      sloth_window: 6m\n+      sloth_window: 5m\n"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("--- a/out/x/gone.yaml\n+++ /dev/null\n"),
-        "{stdout}"
-    );
-    assert!(
-        !stdout.contains("hand.yaml"),
-        "hand-written files are not orphans"
-    );
-    assert!(stderr.contains("out/a/multifile.yml (changed)"), "{stderr}");
-    assert!(stderr.contains("out/x/gone.yaml (orphaned)"), "{stderr}");
-    assert!(
-        stderr.contains("2 of 10 generated file(s) out of date"),
-        "{stderr}"
-    );
-    assert_eq!(
-        files_under(&tmp.path().join("out")),
-        before,
-        "--check writes nothing"
-    );
-    assert!(std::fs::read_to_string(&edited)
-        .unwrap()
-        .contains("sloth_window: 6m"));
-}
-
-#[test]
-fn check_works_for_a_single_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(examples().join("home-wifi.yml"), tmp.path().join("in.yml")).unwrap();
-    let check = |tmp: &Path| {
-        slogen(
-            tmp,
-            &["generate", "--check", "-i", "in.yml", "-o", "out.yml"],
-        )
-    };
-    let run = check(tmp.path());
-    assert_eq!(run.status.code(), Some(1));
-    assert!(text(&run.stdout).starts_with("--- /dev/null\n+++ b/out.yml\n"));
-    assert!(!tmp.path().join("out.yml").exists());
-    assert!(
-        slogen(tmp.path(), &["generate", "-i", "in.yml", "-o", "out.yml"])
-            .status
-            .success()
-    );
-    assert!(check(tmp.path()).status.success());
-    let run = slogen(tmp.path(), &["generate", "--check", "-i", "in.yml"]);
-    assert_eq!(run.status.code(), Some(1));
-    assert!(text(&run.stderr).contains("--check compares with an output file"));
-}
-
-#[test]
-fn prune_removes_only_headed_orphans() {
-    let tmp = tempfile::tempdir().unwrap();
-    let specs = make_tree(tmp.path());
-    assert!(
-        slogen(tmp.path(), &["generate", "-i", "specs", "-o", "out"])
-            .status
-            .success()
-    );
-    let out = tmp.path().join("out");
-    // Hand-written files, some looking like rules, one mentioning "Code generated" late.
-    std::fs::write(out.join("hand.yaml"), "groups: []\n").unwrap();
-    std::fs::write(out.join("a/README.md"), "# Code generated by slogen\n").unwrap();
-    std::fs::write(out.join("a/b/notes.yml"), "# notes\nkey: value\n").unwrap();
-    // Delete two specs: their outputs become orphans.
-    std::fs::remove_file(specs.join("a/multifile.yml")).unwrap();
-    std::fs::remove_file(specs.join("x/y/z/NO-ALERTS.YAML")).unwrap();
-
-    let run = slogen(
-        tmp.path(),
-        &["generate", "--prune", "-i", "specs", "-o", "out"],
-    );
-    let stderr = text(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
-    assert!(stderr.contains("removed out/a/multifile.yml"), "{stderr}");
-    assert!(
-        stderr.contains("removed out/x/y/z/NO-ALERTS.YAML"),
-        "{stderr}"
-    );
-    assert!(!out.join("a/multifile.yml").exists());
-    assert!(!out.join("x/y/z/NO-ALERTS.YAML").exists());
-    for kept in [
-        "hand.yaml",
-        "a/README.md",
-        "a/b/notes.yml",
-        "a/b/c/home-wifi.yml",
-    ] {
-        assert!(out.join(kept).exists(), "{kept} was removed");
-    }
-    // Now current, and a second prune removes nothing.
-    assert!(slogen(
-        tmp.path(),
-        &["generate", "--check", "-i", "specs", "-o", "out"]
-    )
-    .status
-    .success());
-    let again = slogen(
-        tmp.path(),
-        &["generate", "--prune", "-i", "specs", "-o", "out"],
-    );
-    assert!(
-        !text(&again.stderr).contains("removed "),
-        "{}",
-        text(&again.stderr)
-    );
-}
-
-#[test]
-fn repository_generated_folder_is_current() {
-    let run = slogen(
-        &root(),
-        &["generate", "--check", "-i", "slos/", "-o", "generated/"],
-    );
-    assert!(
-        run.status.success(),
-        "generated/ is stale; run `cargo run -- generate -i slos/ -o generated/`\n{}{}",
-        text(&run.stdout),
-        text(&run.stderr)
     );
 }

@@ -1,5 +1,6 @@
 //! slogen's integration tests, compiled as one binary.
 
+mod check;
 mod dirmode;
 mod golden;
 mod openslo;
