@@ -121,7 +121,11 @@ impl GenFlags {
         } else {
             SliPlugins::load(&flags.plugins_path).context("loading SLI plugins")?
         };
-        let slo_plugins = SloPlugins::builtin();
+        let slo_plugins = if flags.plugins_path.is_empty() {
+            SloPlugins::builtin()
+        } else {
+            SloPlugins::load(&flags.plugins_path).context("loading SLO plugins")?
+        };
         Ok(Generator {
             default_period,
             catalog,

@@ -139,3 +139,10 @@ fn golden_core_generate_cases() {
         "it-invalid-version",
     ]);
 }
+
+/// Every `ex-*` and `it-*` case: OpenSLO, contrib SLO plugins, SLI template plugins and the
+/// executable SLO plugin port (`-p tests/fixtures/sloth-plugins`) included.
+#[test]
+fn golden_all_example_and_integration_cases() {
+    assert_cases(&["ex", "it"]);
+}

@@ -5,5 +5,6 @@ mod dirmode;
 mod golden;
 mod openslo;
 mod promtool_check;
+mod slo_plugins;
 mod support;
 mod validate;

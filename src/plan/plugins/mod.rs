@@ -7,9 +7,12 @@
 
 pub mod contrib;
 pub mod core;
+pub mod external;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::mwmb::MwmbAlerts;
 use super::{Info, SloRules};
@@ -52,15 +55,24 @@ pub trait SloPlugin: Send + Sync {
 /// Builds a plugin from its JSON config (`Null` when none was given).
 pub type Factory = fn(&serde_json::Value) -> Result<Box<dyn SloPlugin>, String>;
 
+/// How a plugin ID is provided.
+#[derive(Clone)]
+enum Entry {
+    Builtin(Factory),
+    External(Arc<external::ExternalPlugin>),
+    /// A Go plugin file found on a plugin path: it cannot run, using it explains how to port it.
+    Go(PathBuf),
+}
+
 /// The SLO plugins one run can use, by ID.
 #[derive(Clone, Default)]
 pub struct SloPlugins {
-    factories: BTreeMap<String, Factory>,
+    entries: BTreeMap<String, Entry>,
 }
 
 impl fmt::Debug for SloPlugins {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.factories.keys()).finish()
+        f.debug_list().entries(self.entries.keys()).finish()
     }
 }
 
@@ -69,28 +81,87 @@ impl SloPlugins {
     pub fn builtin() -> Self {
         let mut plugins = SloPlugins::default();
         for (id, factory) in core::FACTORIES.iter().chain(contrib::FACTORIES) {
-            plugins.factories.insert(id.to_string(), *factory);
+            plugins
+                .entries
+                .insert(id.to_string(), Entry::Builtin(*factory));
         }
         plugins
     }
 
+    /// The built-in plugins plus the executable plugins found under `paths` (see
+    /// [`external`]). An ID defined twice is an error naming both places, as in Sloth.
+    pub fn load(paths: &[PathBuf]) -> Result<Self, external::LoadError> {
+        let mut plugins = Self::builtin();
+        let found = external::discover(paths)?;
+        let ids = found
+            .plugins
+            .iter()
+            .map(|p| (p.id.as_str(), p.manifest.as_path()));
+        if let Some((id, first, second)) = external::first_duplicate(ids) {
+            return Err(external::LoadError {
+                path: second,
+                message: format!("plugin {id:?} already loaded from {}", first.display()),
+            });
+        }
+        for p in found.plugins {
+            if plugins.entries.contains_key(&p.id) {
+                return Err(external::LoadError {
+                    path: p.manifest.clone(),
+                    message: format!("plugin {:?} already loaded: it is built into slogen", p.id),
+                });
+            }
+            plugins
+                .entries
+                .insert(p.id.clone(), Entry::External(Arc::new(p)));
+        }
+        // Go files of plugins that are built in or ported (e.g. a clone of Sloth's own
+        // plugins on the path) are ignored.
+        for (id, path) in found.go {
+            plugins.entries.entry(id).or_insert(Entry::Go(path));
+        }
+        Ok(plugins)
+    }
+
     /// Adds a plugin under `id`; an ID already present is refused.
     pub fn register(&mut self, id: &str, factory: Factory) -> Result<(), String> {
-        if self.factories.contains_key(id) {
+        if self.entries.contains_key(id) {
             return Err(format!("SLO plugin {id:?} is defined twice"));
         }
-        self.factories.insert(id.to_string(), factory);
+        self.entries.insert(id.to_string(), Entry::Builtin(factory));
         Ok(())
     }
 
-    /// True when `id` names a known plugin.
+    /// True when `id` names a plugin that can run.
     pub fn contains(&self, id: &str) -> bool {
-        self.factories.contains_key(id)
+        matches!(
+            self.entries.get(id),
+            Some(Entry::Builtin(_) | Entry::External(_))
+        )
     }
 
-    /// Every known plugin ID.
+    /// Every plugin ID that can run.
     pub fn ids(&self) -> Vec<String> {
-        self.factories.keys().cloned().collect()
+        self.entries
+            .keys()
+            .filter(|id| self.contains(id))
+            .cloned()
+            .collect()
+    }
+
+    fn instance(&self, id: &str, config: &serde_json::Value) -> Result<Box<dyn SloPlugin>, String> {
+        match self.entries.get(id) {
+            Some(Entry::Builtin(factory)) => {
+                factory(config).map_err(|e| format!("invalid config: {e}"))
+            }
+            Some(Entry::External(p)) => Ok(p.instance(config)),
+            Some(Entry::Go(path)) => Err(external::go_plugin_message(id, path)),
+            None => Err(format!(
+                "could not get SLO plugin: plugin {id:?} not found (known plugins: {}). A user \
+                 plugin is loaded from -p/--plugins-path: write a slo-plugin.yaml manifest with \
+                 `id: {id}` and a `command` (see docs/plugins.md)",
+                self.ids().join(", ")
+            )),
+        }
     }
 
     /// Runs `slo`'s chain over empty rule groups.
@@ -103,14 +174,7 @@ impl SloPlugins {
                 plugin: decl.id.clone(),
                 message,
             };
-            let factory = self.factories.get(&decl.id).ok_or_else(|| {
-                err(format!(
-                    "could not get SLO plugin: plugin {:?} not found (known plugins: {}; user plugins load with -p/--plugins-path)",
-                    decl.id,
-                    self.ids().join(", ")
-                ))
-            })?;
-            let plugin = factory(&decl.config).map_err(|e| err(format!("invalid config: {e}")))?;
+            let plugin = self.instance(&decl.id, &decl.config).map_err(err)?;
             plugin
                 .process(&req, &mut rules)
                 .map_err(|e| err(format!("slo processor failed: {e}")))?;
