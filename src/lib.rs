@@ -17,6 +17,7 @@
 //! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
 //! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
 //! - [`budget`]: error budgets, the deployment-gate policy and reports, read through [`prom`].
+//! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
 //! - [`cli`]: the edge: arguments, files, exit codes.
 
 pub mod duration;
@@ -40,6 +41,8 @@ pub mod pipeline;
 pub mod prom;
 
 pub mod budget;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 
 pub mod cli;
 

@@ -8,6 +8,8 @@ pub mod discover;
 pub mod fsio;
 pub mod generate;
 pub mod generate_dir;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod outputs;
 pub mod validate;
 
@@ -33,6 +35,9 @@ pub enum Command {
     Generate(Box<generate::GenerateArgs>),
     /// Validate SLO specs (a file or a folder) and report every problem (Sloth-compatible).
     Validate(Box<validate::ValidateArgs>),
+    /// Serve SLO tools to AI assistants over the Model Context Protocol (stdio).
+    #[cfg(feature = "mcp")]
+    Mcp(mcp::McpArgs),
     /// Print the version.
     Version,
 }
@@ -61,6 +66,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Generate(a) => generate::run(*a),
         Command::Validate(a) => validate::run(*a),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(a) => mcp::run(a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

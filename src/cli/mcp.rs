@@ -1,0 +1,77 @@
+//! `slogen mcp`: parses the server's flags and hands off to [`crate::mcp::serve`].
+//!
+//! Secrets never come from argv: Prometheus credentials are read from `PROMETHEUS_TOKEN` (or
+//! `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`) and the `argocd` CLI reads `ARGOCD_AUTH_TOKEN`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::duration::Duration;
+use crate::prom::parse_header;
+
+/// Options of `slogen mcp`.
+#[derive(Debug, Clone, Args)]
+pub struct McpArgs {
+    /// Prometheus (or Thanos, Mimir, Cortex) base URL, e.g. http://prometheus:9090.
+    #[arg(long = "prometheus-url", env = "PROMETHEUS_URL", value_name = "URL")]
+    pub prometheus_url: String,
+    /// Folder of SLO specs (searched recursively for .yml/.yaml); `./slos` when it exists.
+    #[arg(long = "slos", value_name = "DIR")]
+    pub slos: Option<PathBuf>,
+    /// Offer the ArgoCD tools, run through the `argocd` CLI.
+    #[arg(long = "argocd")]
+    pub argocd: bool,
+    /// The argocd executable.
+    #[arg(long = "argocd-bin", default_value = "argocd", value_name = "PATH")]
+    pub argocd_bin: String,
+    /// Allow tools that change things (rollback_deployment), each call still needing confirm: true.
+    #[arg(long = "allow-write")]
+    pub allow_write: bool,
+    /// Time limit of each Prometheus request.
+    #[arg(long = "timeout", default_value = "10s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Extra header sent to Prometheus, e.g. "X-Scope-OrgID: t1" (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Answer as of this Unix time instead of now (reviews of past incidents).
+    #[arg(long = "at", value_name = "UNIX_SECONDS")]
+    pub at: Option<f64>,
+}
+
+/// Runs `mcp` until the client disconnects.
+pub fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
+    let timeout = Duration::parse(&args.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .with_context(|| {
+            format!(
+                "invalid --timeout {:?}: use a duration such as 10s",
+                args.timeout
+            )
+        })?;
+    let mut headers = Vec::new();
+    for h in &args.headers {
+        headers.push(parse_header(h).with_context(|| format!("invalid --header {h:?}"))?);
+    }
+    if args.allow_write && !args.argocd {
+        bail!("--allow-write only applies to the ArgoCD tools: add --argocd");
+    }
+    let slos_dir = match args.slos {
+        Some(dir) if !dir.is_dir() => bail!("--slos {}: not a directory", dir.display()),
+        Some(dir) => Some(dir),
+        None => Some(PathBuf::from("slos")).filter(|d| d.is_dir()),
+    };
+    crate::mcp::serve(crate::mcp::Config {
+        prometheus_url: args.prometheus_url,
+        timeout: std::time::Duration::from_millis(timeout.as_millis()),
+        headers,
+        slos_dir,
+        argocd: args.argocd.then_some(args.argocd_bin),
+        allow_write: args.allow_write,
+        at: args.at,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

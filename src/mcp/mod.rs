@@ -1,0 +1,75 @@
+//! `slogen mcp`: a Model Context Protocol server over stdio, so an assistant can answer
+//! "what is my error budget?" from live Prometheus and the SLO specs.
+//!
+//! Takes the [`Config`] built by `cli/mcp.rs`; serves JSON-RPC on stdin/stdout until the
+//! client hangs up. Built on rmcp (the official Rust SDK) and a single-threaded tokio runtime;
+//! this is the only async code in slogen. Tools are thin adapters over library code
+//! ([`crate::budget`], [`crate::pipeline`], [`crate::plan::mwmb`]); logs go to stderr, since
+//! stdout carries the protocol. Behind the cargo feature `mcp` (on by default).
+
+mod argocd;
+mod catalog;
+mod explain;
+mod live;
+mod server;
+mod tools;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rmcp::ServiceExt;
+
+use crate::prom::{Auth, Client, ClientOptions};
+
+/// How the server was asked to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub prometheus_url: String,
+    pub timeout: std::time::Duration,
+    /// Extra headers for Prometheus, e.g. `X-Scope-OrgID: t1`.
+    pub headers: Vec<(String, String)>,
+    pub slos_dir: Option<PathBuf>,
+    /// The `argocd` executable when the ArgoCD tools are on.
+    pub argocd: Option<String>,
+    pub allow_write: bool,
+    /// Evaluate live answers at this Unix time instead of now.
+    pub at: Option<f64>,
+}
+
+/// Serves MCP on stdin/stdout until the client disconnects. Credentials come from the
+/// environment (`PROMETHEUS_TOKEN`, or `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`; the
+/// `argocd` CLI reads `ARGOCD_AUTH_TOKEN` itself).
+pub fn serve(config: Config) -> anyhow::Result<()> {
+    let client = Client::new(ClientOptions {
+        url: config.prometheus_url.clone(),
+        timeout: config.timeout,
+        auth: Auth::from_env(None).context("reading Prometheus credentials")?,
+        headers: config.headers.clone(),
+    })
+    .context("configuring the Prometheus client")?;
+    if let Some(dir) = &config.slos_dir {
+        catalog::Catalog::load(Some(dir)).map_err(anyhow::Error::msg)?;
+    }
+    let state = tools::State {
+        client,
+        slos_dir: config.slos_dir,
+        at: config.at,
+        argocd: config.argocd,
+        allow_write: config.allow_write,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(async move {
+        let service = server::SloServer::new(state)
+            .serve(rmcp::transport::stdio())
+            .await
+            .context("starting the MCP session on stdin/stdout")?;
+        service.waiting().await.context("serving MCP")?;
+        anyhow::Ok(())
+    });
+    // A tool still blocked on a slow Prometheus must not keep a disconnected server alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
+}
