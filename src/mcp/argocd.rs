@@ -132,7 +132,7 @@ fn parse_app(app: &str, text: &str) -> Result<SyncStatus, String> {
                 .collect()
         })
         .unwrap_or_default();
-    history.sort_by(|a, b| b.id.cmp(&a.id));
+    history.sort_by_key(|h| std::cmp::Reverse(h.id));
     Ok(SyncStatus {
         app: s("/metadata/name").unwrap_or_else(|| app.to_string()),
         sync_status: s("/status/sync/status").unwrap_or_else(|| "Unknown".into()),
