@@ -28,6 +28,9 @@ pub struct Generator {
     pub sli_plugins: SliPlugins,
     pub slo_plugins: SloPlugins,
     pub disable: Disable,
+    /// Parse every generated expression with a PromQL parser before writing (an extension:
+    /// Sloth validates only the SLI queries it is given).
+    pub verify_exprs: bool,
 }
 
 impl Default for Generator {
@@ -42,6 +45,7 @@ impl Default for Generator {
             sli_plugins: SliPlugins::builtin(),
             slo_plugins: SloPlugins::builtin(),
             disable: Disable::default(),
+            verify_exprs: false,
         }
     }
 }
@@ -108,6 +112,7 @@ pub mod code {
     pub const SHAPE: &str = "P003";
     pub const PLUGIN: &str = "P004";
     pub const EMIT: &str = "P005";
+    pub const EXPR: &str = "P006";
 }
 
 /// What one file generated.
@@ -312,4 +317,27 @@ impl Generator {
             emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
         Ok((text, group))
     }
+}
+
+/// Parses every generated rule expression; SLOs validated as MetricsQL are skipped, since no
+/// MetricsQL parser exists in Rust.
+fn verify_exprs(group: &SloGroup, plan: &plan::Plan) -> Result<(), (String, String)> {
+    for (slo, (id, rules)) in group.slos.iter().zip(&plan.slos) {
+        let validators = model::lower::validators(&slo.plugins);
+        if validators.contains(&model::Dialect::MetricsQl) {
+            continue;
+        }
+        for group in rules.groups() {
+            for rule in &group.rules {
+                if let Err(e) = promql_parser::parser::parse(&rule.expr) {
+                    let name = if rule.record.is_empty() { &rule.alert } else { &rule.record };
+                    return Err((
+                        id.clone(),
+                        format!("generated expression of {name:?} in group {:?} does not parse as PromQL: {e}", group.name),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
