@@ -47,9 +47,17 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
-            "--slos" => args.slos = value("--slos")?.parse().map_err(|e| format!("--slos: {e}"))?,
+            "--slos" => {
+                args.slos = value("--slos")?
+                    .parse()
+                    .map_err(|e| format!("--slos: {e}"))?
+            }
             "--out" => args.out = PathBuf::from(value("--out")?),
-            "--seed" => args.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => {
+                args.seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "--single-file" => args.single_file = true,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -144,7 +152,8 @@ fn prom_v1(rng: &mut Rng, service: usize, slos: usize) -> String {
         service % 17,
         1 + rng.below(3)
     );
-    s.push_str(&labels(rng, "  ", rng.below(6)));
+    let n = rng.below(6);
+    s.push_str(&labels(rng, "  ", n));
     s.push_str("slos:\n");
     for i in 0..slos {
         let objective = ["99", "99.5", "99.9", "99.95", "99.99"][rng.below(5) as usize];
@@ -153,7 +162,8 @@ fn prom_v1(rng: &mut Rng, service: usize, slos: usize) -> String {
             "  - name: \"slo-{i}\"\n    objective: {objective}\n    description: \"Synthetic SLO {i} of service {service}.\"\n    labels:\n      category: \"cat-{}\"\n",
             rng.below(4)
         );
-        s.push_str(&labels(rng, "      ", rng.below(4)));
+        let n = rng.below(4);
+        s.push_str(&labels(rng, "      ", n));
         let filter = long_filter(rng, service);
         match rng.below(10) {
             0..=5 => {

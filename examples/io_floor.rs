@@ -43,7 +43,10 @@ fn main() -> std::io::Result<()> {
         .into_iter()
         .map(|f| {
             let bytes = std::fs::read(&f)?;
-            let rel = f.strip_prefix(generated).expect("walked under generated").to_path_buf();
+            let rel = f
+                .strip_prefix(generated)
+                .expect("walked under generated")
+                .to_path_buf();
             Ok((rel, bytes))
         })
         .collect::<std::io::Result<_>>()?;

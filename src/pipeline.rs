@@ -313,6 +313,10 @@ impl Generator {
                     format!("plugin {:?}: {}", e.plugin, e.message),
                 )]
             })?;
+        if self.verify_exprs {
+            verify_exprs(&group, &plan)
+                .map_err(|(slo, message)| vec![problem(code::EXPR, Some(slo), message)])?;
+        }
         let text =
             emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
         Ok((text, group))
@@ -330,7 +334,11 @@ fn verify_exprs(group: &SloGroup, plan: &plan::Plan) -> Result<(), (String, Stri
         for group in rules.groups() {
             for rule in &group.rules {
                 if let Err(e) = promql_parser::parser::parse(&rule.expr) {
-                    let name = if rule.record.is_empty() { &rule.alert } else { &rule.record };
+                    let name = if rule.record.is_empty() {
+                        &rule.alert
+                    } else {
+                        &rule.record
+                    };
                     return Err((
                         id.clone(),
                         format!("generated expression of {name:?} in group {:?} does not parse as PromQL: {e}", group.name),

@@ -68,6 +68,10 @@ pub struct GenerateArgs {
     /// Remove outputs under -o that carry slogen's header but whose spec is gone (folder input).
     #[arg(long = "prune")]
     pub prune: bool,
+    /// Parse every generated expression with a PromQL parser and fail before writing if one
+    /// does not parse (slogen extension; SLOs validated as MetricsQL are skipped).
+    #[arg(long = "verify-exprs")]
+    pub verify_exprs: bool,
     #[command(flatten)]
     pub gen: GenFlags,
 }
@@ -87,6 +91,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         recordings: args.disable_recordings,
         alerts: args.disable_alerts,
     };
+    generator.verify_exprs = args.verify_exprs;
     let meta = std::fs::metadata(&args.input)
         .with_context(|| format!("reading input {}", args.input.display()))?;
     if meta.is_dir() {
@@ -197,6 +202,7 @@ impl Default for GenerateArgs {
             k8s_transform_plugin_id: K8S_TRANSFORM.into(),
             check: false,
             prune: false,
+            verify_exprs: false,
             gen: GenFlags::default(),
         }
     }
