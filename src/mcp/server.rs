@@ -94,15 +94,18 @@ pub(crate) struct RollbackArgs {
     confirm: bool,
 }
 
-/// Runs a blocking tool function off the async threads and renders its answer.
-async fn run<T, F>(f: F) -> Result<CallToolResult, ErrorData>
+/// Runs a blocking tool function off the async threads and renders its answer. A call the
+/// client cancels answers at once; the blocking work finishes (or times out) on its own.
+async fn run<T, F>(ctx: RequestContext<RoleServer>, f: F) -> Result<CallToolResult, ErrorData>
 where
     T: Serialize + Send + 'static,
     F: FnOnce() -> Result<Answer<T>, String> + Send + 'static,
 {
-    let outcome = tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Err(format!("internal error: the tool failed: {e}")));
+    let work = tokio::task::spawn_blocking(f);
+    let outcome = tokio::select! {
+        joined = work => joined.unwrap_or_else(|e| Err(format!("internal error: the tool failed: {e}"))),
+        () = ctx.ct.cancelled() => Err("cancelled by the client".to_string()),
+    };
     Ok(match outcome {
         Ok(a) => {
             let value = serde_json::to_value(&a.value).map_err(|e| {
@@ -139,9 +142,13 @@ impl SloServer {
     async fn query_error_budget(
         &self,
         Parameters(a): Parameters<BudgetArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::query_error_budget(&s, &a.service, a.slo.as_deref())).await
+        run(ctx, move || {
+            tools::query_error_budget(&s, &a.service, a.slo.as_deref())
+        })
+        .await
     }
 
     #[tool(
@@ -149,9 +156,12 @@ impl SloServer {
         output_schema = schema_for_output::<ViolationsAnswer>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
-    async fn list_slo_violations(&self) -> Result<CallToolResult, ErrorData> {
+    async fn list_slo_violations(
+        &self,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::list_slo_violations(&s)).await
+        run(ctx, move || tools::list_slo_violations(&s)).await
     }
 
     #[tool(
@@ -162,9 +172,10 @@ impl SloServer {
     async fn get_deployment_risk(
         &self,
         Parameters(a): Parameters<ServiceArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::get_deployment_risk(&s, &a.service)).await
+        run(ctx, move || tools::get_deployment_risk(&s, &a.service)).await
     }
 
     #[tool(
@@ -175,9 +186,10 @@ impl SloServer {
     async fn list_slos(
         &self,
         Parameters(a): Parameters<ListSlosArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::list_slos(&s, a.service.as_deref())).await
+        run(ctx, move || tools::list_slos(&s, a.service.as_deref())).await
     }
 
     #[tool(
@@ -188,9 +200,13 @@ impl SloServer {
     async fn get_sli_trend(
         &self,
         Parameters(a): Parameters<TrendArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::get_sli_trend(&s, &a.service, &a.slo, &a.range)).await
+        run(ctx, move || {
+            tools::get_sli_trend(&s, &a.service, &a.slo, &a.range)
+        })
+        .await
     }
 
     #[tool(
@@ -201,9 +217,10 @@ impl SloServer {
     async fn explain_slo(
         &self,
         Parameters(a): Parameters<SloArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::explain_slo(&s, &a.service, &a.slo)).await
+        run(ctx, move || tools::explain_slo(&s, &a.service, &a.slo)).await
     }
 
     #[tool(
@@ -214,9 +231,10 @@ impl SloServer {
     async fn argocd_sync_status(
         &self,
         Parameters(a): Parameters<AppArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::argocd_sync_status(&s, &a.app)).await
+        run(ctx, move || tools::argocd_sync_status(&s, &a.app)).await
     }
 
     #[tool(
@@ -227,9 +245,13 @@ impl SloServer {
     async fn rollback_deployment(
         &self,
         Parameters(a): Parameters<RollbackArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let s = self.state.clone();
-        run(move || tools::rollback_deployment(&s, &a.app, &a.revision, a.confirm)).await
+        run(ctx, move || {
+            tools::rollback_deployment(&s, &a.app, &a.revision, a.confirm)
+        })
+        .await
     }
 }
 

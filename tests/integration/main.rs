@@ -3,6 +3,8 @@
 mod check;
 mod dirmode;
 mod golden;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod openslo;
 mod promtool_check;
 mod slo_plugins;
