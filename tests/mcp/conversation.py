@@ -138,10 +138,18 @@ async def main_conversation():
                 if (i, sev) not in expected and ratios.get(short, 0) > f * eb and ratios.get(long_, 0) > f * eb:
                     expected[(i, sev)] = (short, long_, f, ratios[short] / eb, ratios[long_] / eb)
         check(expected, "the fixture instant has at least one burn-rate violation (the incident)", expected)
+        firing = {(a["metric"]["sloth_id"], a["metric"]["sloth_severity"])
+                  for a in instant('ALERTS{alertstate="firing",sloth_severity=~"page|ticket"}')}
         r, text = await call(s, "list_slo_violations", {})
         check(not r.is_error, "list_slo_violations answers", text)
         got = {(v["id"], v["severity"]): v for v in r.structured_content["violations"]}
-        check(set(got) == set(expected), f"violations are exactly {sorted(expected)}", sorted(got))
+        check(set(got) == set(expected) | firing, f"violations are exactly {sorted(set(expected) | firing)}", sorted(got))
+        for k, v in got.items():
+            check(v["firing_in_prometheus"] == (k in firing), f"{k} firing in ALERTS: {k in firing}", v)
+            if k not in expected:
+                active = [float(a["value"][1]) for a in instant('ALERTS_FOR_STATE{sloth_id="%s",sloth_severity="%s"}' % k)]
+                check(v["short_window"] is None and v["since"] == rfc3339(active[0]),
+                      f"{k} comes from ALERTS only, active since {rfc3339(active[0])}", v)
         for k, (short, long_, f, sb, lb) in expected.items():
             v = got[k]
             check((v["short_window"], v["long_window"], v["burn_rate_factor"]) == (short, long_, f),

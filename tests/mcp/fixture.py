@@ -13,7 +13,11 @@ traffic story, computed here and not by slogen:
   0.02% fills the 30-day window. About 62% of its budget is spent at the end;
 - tr-web latency is 0.2% slow; Prometheus runs it with objective 99.5 while the spec says 99
   (drift);
-- api-gateway fails 0.01%.
+- api-gateway fails 0.01%;
+- checkout runs in Prometheus with no spec in slos/ (drift), and has a ticket alert firing for
+  the last 6 hours;
+- `ALERTS` and `ALERTS_FOR_STATE` hold what Prometheus writes while tr-web's page alert
+  (5m and 1h error ratios above 14.4 × 0.001) fires.
 
     python3 tests/mcp/fixture.py OUT.om   # then promtool tsdb create-blocks-from openmetrics
 """
@@ -27,6 +31,7 @@ SLOS = [
     ("tr-web", "requests-availability", 99.9, "99.9"),
     ("tr-web", "requests-latency", 99.0, "99.5"),
     ("api-gateway", "requests-availability", 99.95, "99.95"),
+    ("checkout", "requests-availability", 99.5, "99.5"),
 ]
 INCIDENT = 2 * 3600
 
@@ -35,6 +40,8 @@ def error_ratio(svc, slo, t):
     """The true error ratio of the 5 minutes ending at t."""
     if svc == "api-gateway":
         return 0.0001
+    if svc == "checkout":
+        return 0.006 if t > END - 6 * 3600 else 0.001
     if slo == "requests-latency":
         return 0.002
     if t > END - INCIDENT or END - 36 * 3600 < t <= END - 28 * 3600:
@@ -90,6 +97,23 @@ def main(path):
         add("slo:period_error_budget_remaining:ratio", ids, lambda t, b=budget: 1 - ratio(t, "30d") / b)
         info = ids + ',sloth_mode="cli-gen-prom",sloth_objective="%s",sloth_spec="prometheus/v1",sloth_version="v0.1.0"' % running
         add("sloth_slo_info", info, lambda t: 1)
+    page = 'alertname="TrWebHighErrorRate",category="availability",severity="critical",sloth_id="tr-web-requests-availability",sloth_service="tr-web",sloth_slo="requests-availability",sloth_severity="page"'
+    ticket = 'alertname="CheckoutErrors",sloth_id="checkout-requests-availability",sloth_service="checkout",sloth_slo="requests-availability",sloth_severity="ticket"'
+    alerts, for_state = ["# TYPE ALERTS gauge"], ["# TYPE ALERTS_FOR_STATE gauge"]
+    active = None
+    for i in range(N):
+        t = END - (N - 1 - i) * STEP
+        r5, r1h = (window_ratio("tr-web", "requests-availability", t, w) for w in ("5m", "1h"))
+        if r5 > 14.4 * 0.001 and r1h > 14.4 * 0.001:
+            active = t if active is None else active
+            alerts.append('ALERTS{alertstate="firing",%s} 1 %d' % (page, t))
+            for_state.append("ALERTS_FOR_STATE{%s} %d %d" % (page, active, t))
+        else:
+            active = None
+        if t > END - 6 * 3600:
+            alerts.append('ALERTS{alertstate="firing",%s} 1 %d' % (ticket, t))
+            for_state.append("ALERTS_FOR_STATE{%s} %d %d" % (ticket, END - 6 * 3600 + STEP, t))
+    families["ALERTS"], families["ALERTS_FOR_STATE"] = alerts, for_state
     with open(path, "w") as f:
         for lines in families.values():
             f.write("\n".join(lines) + "\n")
