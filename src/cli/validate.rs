@@ -20,7 +20,7 @@ use super::args::GenFlags;
 use super::discover::{discover, Filters};
 use super::generate::read_spec;
 use crate::model::validate::code::DUPLICATE_ID;
-use crate::pipeline::{code, Problem};
+use crate::pipeline::{code, FileContext, Problem};
 use crate::source::Pos;
 use crate::spec::split_documents;
 
@@ -101,14 +101,21 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let mut problems: Vec<Problem> = Vec::new();
-        for doc in split_documents(&text) {
+        let docs = split_documents(&text);
+        // OpenSLO v1 SLOs may reference SLI documents of the same file.
+        let (ctx, mut problems) = match generator.file_context(&docs) {
+            Ok(ctx) => (ctx, Vec::new()),
+            Err(p) => (FileContext::default(), p),
+        };
+        for doc in docs {
             tally.documents += 1;
-            let generated = generator.generate_document(&doc).or_else(|p| {
+            let generated = generator.generate_document_in(&doc, &ctx).or_else(|p| {
                 // compat(sloth): validate never writes, so Sloth's "0 SLO Prometheus rules
                 // generated" (raised by its writer) cannot fail it (§4).
                 if p.iter().all(|p| p.code == code::EMIT) {
-                    generator.lower_document(&doc).map(|g| (String::new(), g))
+                    generator
+                        .lower_document_in(&doc, &ctx)
+                        .map(|g| (String::new(), g))
                 } else {
                     Err(p)
                 }

@@ -221,3 +221,22 @@ fn v1alpha_rejects_what_sloth_rejects() {
         .replace("total: {source: prometheus", "total: {source: anything");
     assert!(generate(&lenient).is_ok());
 }
+
+#[test]
+fn validate_resolves_sli_references_in_the_same_file() {
+    let sli = format!(
+        "apiVersion: openslo/v1\nkind: SLI\nmetadata:\n  name: availability\nspec:\n  ratioMetric:\n{}{}",
+        metric("    ", "good", GOOD),
+        metric("    ", "total", TOTAL)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{sli}---\n{}", slo_v1("  indicatorRef: availability\n"));
+    std::fs::write(dir.path().join("slo.yaml"), file).unwrap();
+    let out = crate::support::slogen(dir.path(), &["validate", "-i", "slo.yaml"]);
+    let stderr = crate::support::text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("2 document(s), 1 SLO(s): all valid"),
+        "{stderr}"
+    );
+}
