@@ -578,3 +578,52 @@ pub(crate) fn rollback_deployment(
     }
     answer(format!("Rolled back: {what}."), r)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::FiringAlert;
+
+    #[test]
+    fn ranges_are_durations_between_an_hour_and_ninety_days() {
+        assert_eq!(parse_range("24h"), Ok(86_400.0));
+        assert_eq!(parse_range(" 7d "), Ok(604_800.0));
+        assert!(parse_range("30m")
+            .unwrap_err()
+            .contains("between 1h and 90d"));
+        assert!(parse_range("91d").is_err());
+        assert!(parse_range("banana").unwrap_err().contains("invalid range"));
+    }
+
+    #[test]
+    fn rows_carry_the_gate_levels_and_explain_missing_budgets() {
+        let status = |budget: Option<f64>| SloStatus {
+            id: "svc-a".into(),
+            service: "svc".into(),
+            slo: "a".into(),
+            objective: 0.999,
+            period_days: Some(30.0),
+            budget_remaining: budget,
+            burn_rate: Some(f64::NAN),
+            alerts: vec![FiringAlert {
+                name: "A".into(),
+                severity: "page".into(),
+            }],
+        };
+        let levels: Vec<Option<String>> = [0.9, 0.5, 0.2, 0.05, 0.049, -1.0]
+            .iter()
+            .map(|b| budget_row(&status(Some(*b))).policy_level)
+            .collect();
+        let want = ["LOW", "MEDIUM", "MEDIUM", "HIGH", "CRITICAL", "CRITICAL"];
+        assert_eq!(levels, want.map(|l| Some(l.to_string())));
+        let row = budget_row(&status(Some(f64::NAN)));
+        assert_eq!(row.budget_remaining_percent, None);
+        assert_eq!(row.current_burn_rate, None);
+        assert_eq!(
+            row.note.as_deref(),
+            Some("the error budget is NaN (no traffic in the period)")
+        );
+        assert_eq!(row.firing_alerts, ["A (page)"]);
+        assert_eq!(row.period.as_deref(), Some("30d"));
+    }
+}
