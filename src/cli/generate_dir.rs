@@ -17,7 +17,9 @@ use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path, Filters};
 use super::generate::{print_check, read_spec, GenerateArgs};
-use super::outputs::{compare, find_orphans, orphans_as_stale, prune, write_planned, Planned};
+use super::outputs::{
+    carries_header, compare, find_orphans, orphans_as_stale, prune, write_planned, Planned,
+};
 use crate::pipeline::Generator;
 
 /// Runs `generate` for a folder input.
@@ -73,6 +75,9 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
                     let _ = writeln!(err, "error: {}", p.display(Path::new(spec)));
                 }
                 let _ = writeln!(err, "error: {spec}: not generated; {target} left as it was");
+                if carries_header(Path::new(spec)) {
+                    let _ = writeln!(err, "hint: {spec} is a file slogen generated; keep -o outside -i, or skip it with -e");
+                }
                 failures += 1;
             }
         }

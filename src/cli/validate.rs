@@ -19,6 +19,7 @@ use clap::Args;
 use super::args::GenFlags;
 use super::discover::{discover, Filters};
 use super::generate::read_spec;
+use super::outputs::carries_header;
 use crate::model::validate::code::DUPLICATE_ID;
 use crate::pipeline::{code, FileContext, Problem};
 use crate::source::Pos;
@@ -65,6 +66,8 @@ struct FirstSeen {
 struct Tally {
     files: usize,
     documents: usize,
+    /// The SLOs of documents that generated, plus each invalid SLO a problem names (a document
+    /// that fails before its SLOs are known, e.g. bad YAML, adds none).
     slos: usize,
     errors: usize,
     bad_files: usize,
@@ -154,6 +157,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         tally.errors += problems.len();
         if !problems.is_empty() {
             tally.bad_files += 1;
+            if carries_header(Path::new(file)) {
+                let _ = writeln!(
+                    err,
+                    "hint: {file} is a file slogen generated, not a spec; skip it with -e"
+                );
+            }
         }
     }
 

@@ -264,3 +264,28 @@ fn folder_errors_are_sloth_errors() {
         "failed runs create nothing"
     );
 }
+
+#[test]
+fn rediscovered_outputs_get_a_hint() {
+    // compat(sloth): an output folder inside the input is walked again on the next run.
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = tmp.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    std::fs::copy(
+        examples().join("home-wifi.yml"),
+        specs.join("home-wifi.yml"),
+    )
+    .unwrap();
+    let gen = |extra: &[&str]| {
+        let mut args = vec!["generate", "-i", "specs", "-o", "specs/_gen"];
+        args.extend_from_slice(extra);
+        slogen(tmp.path(), &args)
+    };
+    assert!(gen(&[]).status.success());
+    let again = gen(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains(
+        "hint: specs/_gen/home-wifi.yml is a file slogen generated; keep -o outside -i, or skip it with -e"
+    ));
+    assert!(gen(&["-e", "_gen"]).status.success());
+}
