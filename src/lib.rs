@@ -44,6 +44,8 @@ pub mod budget;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 
+pub mod prove;
+
 pub mod cli;
 
 /// The version slogen reports in headers and in the `sloth_version` label.

@@ -5,12 +5,14 @@
 
 pub mod args;
 pub mod discover;
+pub mod explain;
 pub mod fsio;
 pub mod generate;
 pub mod generate_dir;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod outputs;
+pub mod test_rules;
 pub mod validate;
 
 use std::io::Write;
@@ -38,6 +40,10 @@ pub enum Command {
     /// Serve SLO tools to AI assistants over the Model Context Protocol (stdio).
     #[cfg(feature = "mcp")]
     Mcp(mcp::McpArgs),
+    /// Explain each SLO's alerts: windows, burn factors, budget spent, detection and reset times.
+    Explain(Box<explain::ExplainArgs>),
+    /// Write promtool unit tests (`promtool test rules`) that prove each SLO's rules.
+    TestRules(Box<test_rules::TestRulesArgs>),
     /// Print the version.
     Version,
 }
@@ -68,6 +74,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(a) => validate::run(*a),
         #[cfg(feature = "mcp")]
         Command::Mcp(a) => mcp::run(a),
+        Command::Explain(a) => explain::run(*a),
+        Command::TestRules(a) => test_rules::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

@@ -2,11 +2,13 @@
 
 mod check;
 mod dirmode;
+mod explain;
 mod golden;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod openslo;
 mod promtool_check;
+mod prove;
 mod slo_plugins;
 mod support;
 mod validate;
