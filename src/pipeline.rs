@@ -307,11 +307,16 @@ impl Generator {
         };
         let plan =
             plan::build(&group, &self.version, &self.slo_plugins, self.disable).map_err(|e| {
-                vec![problem(
-                    code::PLUGIN,
-                    Some(e.slo.clone()),
-                    format!("plugin {:?}: {}", e.plugin, e.message),
-                )]
+                // Point at the SLO whose chain failed.
+                let pos = group.slos.iter().find(|s| s.id == e.slo).map(|s| s.pos);
+                vec![Problem {
+                    pos: pos.unwrap_or(doc.origin),
+                    ..problem(
+                        code::PLUGIN,
+                        Some(e.slo.clone()),
+                        format!("plugin {:?}: {}", e.plugin, e.message),
+                    )
+                }]
             })?;
         if self.verify_exprs {
             verify_exprs(&group, &plan)
