@@ -262,7 +262,11 @@ impl Ctx<'_> {
         let step = Duration::from_millis(MINUTE);
         let short_rule = self.sli_rule(short)?;
         let n_short = short.as_millis().div_ceil(MINUTE);
-        let target = (2.0 * self.budget).min(0.5);
+        let target = if self.budget > 0.0 {
+            (2.0 * self.budget).min(0.5)
+        } else {
+            0.01
+        };
         let scenario = Scenario {
             step,
             phases: vec![
@@ -292,6 +296,11 @@ impl Ctx<'_> {
             {
                 checks.push(self.value_check(&rule.record, &rule.labels, r, at));
             }
+            // With a 100% objective the budget is zero and burn rates are infinite or NaN:
+            // only the SLI itself has a value to check.
+            if prom_budget <= 0.0 {
+                continue;
+            }
             if let Some(meta) = self.meta_rule("slo:current_burn_rate:ratio") {
                 let labels = merged(&short_rule.labels, &meta.labels);
                 checks.push(self.value_check(&meta.record, &labels, ratio / prom_budget, at));
@@ -318,9 +327,9 @@ impl Ctx<'_> {
         }
         Some(Group {
             name: format!(
-                "{}: recording rules with no errors, then at burn rate {}",
+                "{}: recording rules with no errors, then at error ratio {}",
                 self.slo.id,
-                format_g(round6(self.synth.ratio(target) / self.budget))
+                format_g(round6(self.synth.ratio(target)))
             ),
             scenario,
             alert_checks: Vec::new(),
@@ -363,7 +372,11 @@ impl Ctx<'_> {
                 continue;
             }
             for (word, mult) in [("above", 1.1), ("below", 0.9)] {
-                let mut target = (mult * c.threshold).min((1.0 + c.threshold) / 2.0);
+                // A 100% objective has a zero threshold: any error is "just above" it.
+                let floor = if word == "above" { 1e-4 } else { 0.0 };
+                let mut target = (mult * c.threshold)
+                    .min((1.0 + c.threshold) / 2.0)
+                    .max(floor);
                 let mut e = self.synth.ratio(target);
                 // Keep the predicted firing time clear of an evaluation, so that float noise
                 // cannot move it to the other side.
@@ -383,10 +396,14 @@ impl Ctx<'_> {
                     target *= if word == "above" { 1.011 } else { 0.989 };
                     e = self.synth.ratio(target);
                 }
+                let level = if self.budget > 0.0 {
+                    format!("burn rate {}", format_g(round6(e / self.budget)))
+                } else {
+                    format!("error ratio {}", format_g(round6(e)))
+                };
                 let name = format!(
-                    "{}: {severity} alert at burn rate {} ({word} the {severity} {} threshold {}×)",
+                    "{}: {severity} alert at {level} ({word} the {severity} {} threshold {}×)",
                     self.slo.id,
-                    format_g(round6(e / self.budget)),
                     c.speed,
                     format_g(round6(c.a.burn_rate_factor))
                 );
@@ -656,4 +673,53 @@ fn round6(x: f64) -> f64 {
     }
     let mag = 10f64.powi(5 - x.abs().log10().floor() as i32);
     (x * mag).round() / mag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(minutes: u64) -> Duration {
+        Duration::from_millis(minutes * MINUTE)
+    }
+
+    #[test]
+    fn step_is_the_coarsest_that_divides_every_window() {
+        // Default page windows 5m/1h, 30m/6h → 5m; ticket 2h/1d, 6h/3d → 30m.
+        assert_eq!(step_for(&[d(5), d(60), d(30), d(360)]), d(5));
+        assert_eq!(step_for(&[d(120), d(1440), d(360), d(4320)]), d(30));
+        // A 7m window divides by nothing coarser than a minute.
+        assert_eq!(step_for(&[d(7), d(60)]), d(1));
+        assert_eq!(step_for(&[d(45), d(90)]), d(15));
+    }
+
+    #[test]
+    fn prediction_is_the_fastest_condition_that_can_fire() {
+        let slo = crate::prove::tests_support::slo(99.9);
+        let a = MwmbAlerts::new(&slo);
+        let conds = [
+            Cond::new("quick", a.page_quick, 0.001),
+            Cond::new("slow", a.page_slow, 0.001),
+        ];
+        // 2% errors: quick fires at 1h·1.44%/2% = 43.2 min, before slow (1.8 h).
+        let p = predicted(&conds, 0.001, 0.02).expect("fires");
+        assert!((p - 43.2 * 60.0).abs() < 1e-6);
+        // 1% errors: only slow, at 3.6 h.
+        let p = predicted(&conds, 0.001, 0.01).expect("fires");
+        assert!((p - 3.6 * 3600.0).abs() < 1e-6);
+        assert_eq!(predicted(&conds, 0.001, 0.005), None);
+    }
+
+    #[test]
+    fn annotations_expand_label_templates() {
+        let labels = Labels::from([("sloth_service".to_string(), "web".to_string())]);
+        assert_eq!(
+            expand(
+                "{{$labels.sloth_service}} / {{ $labels.sloth_service }}",
+                &labels
+            ),
+            "web / web"
+        );
+        assert_eq!(expand("{{ $value }}", &labels), "{{ $value }}");
+    }
 }
