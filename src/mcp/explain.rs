@@ -1,15 +1,15 @@
 //! `explain_slo`: what an SLO promises and when its alerts fire, from the spec alone.
 //!
 //! Takes a valid [`Slo`]; produces the error budget in time and the four multi-window,
-//! multi-burn-rate alert conditions with their thresholds, from [`MwmbAlerts`] (the maths the
-//! generator emits, so the numbers are the ones in the rules). Offline: no Prometheus.
-//! If a shared `explain` module appears in the library, [`explain`] is the one place to switch.
+//! multi-burn-rate alert conditions with their thresholds and detection times. The maths is
+//! `slogen explain`'s ([`crate::prove::explain`]); this adds the alert names and SLI queries an
+//! assistant needs, and rounds float noise for JSON. Offline: no Prometheus.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{Sli, Slo};
-use crate::plan::mwmb::{MwmbAlert, MwmbAlerts};
+use crate::prove::explain::{explain_slo, human, ConditionExplain};
 
 /// The explanation of one SLO.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -39,6 +39,8 @@ pub(crate) struct Explanation {
 pub(crate) struct AlertCondition {
     /// `page` or `ticket`.
     pub severity: String,
+    /// `quick` or `slow`.
+    pub speed: String,
     /// The alert's name, when that severity is enabled.
     pub alert_name: Option<String>,
     pub short_window: String,
@@ -51,22 +53,39 @@ pub(crate) struct AlertCondition {
     pub budget_consumed_percent: f64,
     /// Hours until the whole budget is gone at exactly this burn rate.
     pub hours_to_exhaustion: f64,
+    /// Minutes from the start of a total outage until the alert fires (null: never).
+    pub minutes_to_fire_at_full_outage: Option<f64>,
+    /// Minutes after a total outage ends until the alert stops firing.
+    pub minutes_to_reset_after_outage: Option<f64>,
+    /// False when the threshold is 100% or more: this alert can never fire.
+    pub can_fire: bool,
 }
 
 /// Explains `slo`.
 pub(crate) fn explain(slo: &Slo) -> Explanation {
-    let alerts = MwmbAlerts::new(slo);
-    let period_hours = slo.period.go_hours();
-    let name = |m: &Option<crate::model::AlertMeta>| m.as_ref().map(|a| a.name.clone());
-    let condition = |severity: &str, a: &MwmbAlert, alert_name: Option<String>| AlertCondition {
-        severity: severity.into(),
-        alert_name,
-        short_window: a.short.to_string(),
-        long_window: a.long.to_string(),
-        burn_rate_factor: round(a.burn_rate_factor, 6),
-        error_ratio_threshold: round(a.burn_rate_factor * a.error_budget / 100.0, 9),
-        budget_consumed_percent: a.error_budget_percent,
-        hours_to_exhaustion: round(period_hours / a.burn_rate_factor, 3),
+    let maths = explain_slo(slo);
+    let name = |severity: &str| {
+        let meta = if severity == "page" {
+            &slo.page_alert
+        } else {
+            &slo.ticket_alert
+        };
+        meta.as_ref().map(|a| a.name.clone())
+    };
+    let minutes = |s: Option<f64>| s.map(|s| round(s / 60.0, 3));
+    let condition = |c: &ConditionExplain| AlertCondition {
+        severity: c.severity.into(),
+        speed: c.speed.into(),
+        alert_name: name(c.severity),
+        short_window: c.short_window.clone(),
+        long_window: c.long_window.clone(),
+        burn_rate_factor: round(c.burn_rate_factor, 6),
+        error_ratio_threshold: round(c.error_ratio_threshold, 9),
+        budget_consumed_percent: round(c.budget_consumed_percent, 6),
+        hours_to_exhaustion: round(maths.period_seconds / 3600.0 / c.burn_rate_factor, 3),
+        minutes_to_fire_at_full_outage: minutes(c.detection_seconds_at_outage),
+        minutes_to_reset_after_outage: minutes(c.reset_seconds_after_outage),
+        can_fire: c.can_fire,
     };
     let (sli_kind, sli_queries) = match &slo.sli {
         Sli::Events {
@@ -75,24 +94,18 @@ pub(crate) fn explain(slo: &Slo) -> Explanation {
         } => ("events", vec![error_query.clone(), total_query.clone()]),
         Sli::Raw { error_ratio_query } => ("raw", vec![error_ratio_query.clone()]),
     };
-    let budget = 100.0 - slo.objective;
     Explanation {
         id: slo.id.clone(),
         service: slo.service.clone(),
         slo: slo.name.clone(),
         description: slo.description.clone(),
         objective_percent: slo.objective,
-        period: slo.period.to_string(),
-        error_budget_percent: round(budget, 9),
-        error_budget_minutes: round(period_hours * 60.0 * budget / 100.0, 3),
+        period: maths.period.clone(),
+        error_budget_percent: round(maths.error_budget_ratio * 100.0, 9),
+        error_budget_minutes: round(maths.period_seconds / 60.0 * maths.error_budget_ratio, 3),
         sli_kind: sli_kind.into(),
         sli_queries,
-        alerts: vec![
-            condition("page", &alerts.page_quick, name(&slo.page_alert)),
-            condition("page", &alerts.page_slow, name(&slo.page_alert)),
-            condition("ticket", &alerts.ticket_quick, name(&slo.ticket_alert)),
-            condition("ticket", &alerts.ticket_slow, name(&slo.ticket_alert)),
-        ],
+        alerts: maths.conditions.iter().map(condition).collect(),
     }
 }
 
@@ -103,8 +116,11 @@ pub(crate) fn summary(e: &Explanation) -> String {
         e.id, e.objective_percent, e.period, e.error_budget_percent, e.error_budget_minutes
     );
     for a in &e.alerts {
+        let fire = a
+            .minutes_to_fire_at_full_outage
+            .map_or("never".to_string(), |m| human(m * 60.0));
         s.push_str(&format!(
-            "\n- {} when the error ratio over both {} and {} exceeds {} ({}x burn rate; {}% of the budget spent, all of it in {} h)",
+            "\n- {} when the error ratio over both {} and {} exceeds {} ({}x burn rate; {}% of the budget spent, all of it in {} h; a full outage fires it in {fire})",
             a.severity,
             a.short_window,
             a.long_window,
@@ -149,5 +165,8 @@ mod tests {
         );
         // 720 h / 14.4 = 50 h.
         assert_eq!(e.alerts[0].hours_to_exhaustion, 50.0);
+        // A full outage fills the 1h window to 1.44% errors in 1h × 0.0144 = 51.84 s.
+        assert_eq!(e.alerts[0].minutes_to_fire_at_full_outage, Some(0.864));
+        assert_eq!(e.alerts[0].speed, "quick");
     }
 }

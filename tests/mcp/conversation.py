@@ -227,6 +227,9 @@ async def main_conversation():
               == [("5m", "1h", 14.4, 0.0144), ("30m", "6h", 6.0, 0.006), ("2h", "1d", 3.0, 0.003), ("6h", "3d", 1.0, 0.001)],
               "the four Google windows with factors and thresholds", e["alerts"])
         check(e["alerts"][0]["alert_name"] == "TrWebHighErrorRate" and "43.2 minutes" in text[0], "names and summary")
+        # A full outage fills the long window to the threshold in long × threshold: 60 min × 0.0144.
+        check([a["minutes_to_fire_at_full_outage"] for a in e["alerts"]] == [round(60 * 0.0144, 3), round(360 * 0.006, 3), round(1440 * 0.003, 3), round(4320 * 0.001, 3)],
+              "minutes to fire at a full outage", e["alerts"])
 
         # Resources: the specs and the rules `slogen generate` writes.
         res = sorted(x.uri for x in (await s.list_resources()).resources)
