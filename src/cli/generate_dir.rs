@@ -16,10 +16,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path, Filters};
+use super::fsio::{write_atomic, WriteOutcome};
 use super::generate::{print_check, read_spec, GenerateArgs};
-use super::outputs::{
-    carries_header, compare, find_orphans, orphans_as_stale, prune, write_planned, Planned,
-};
+use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
 use crate::pipeline::Generator;
 
 /// Runs `generate` for a folder input.
@@ -46,39 +45,37 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
 
     // Every output a discovered spec maps to, good or bad: none of them is an orphan.
     let mut expected = BTreeSet::new();
-    let mut planned = Vec::new();
+    let mut jobs = Vec::with_capacity(found.files.len());
     for spec in &found.files {
-        let target = match output_path(input, out, spec) {
-            Ok(t) => t,
+        match output_path(input, out, spec) {
+            Ok(target) => {
+                expected.insert(target.clone());
+                jobs.push((spec.as_str(), target));
+            }
             Err(e) => {
                 let _ = writeln!(err, "error: {e:#}");
                 failures += 1;
-                continue;
             }
-        };
-        expected.insert(target.clone());
-        let text = match read_spec(Path::new(spec)) {
-            Ok(t) => t,
-            Err(e) => {
-                let _ = writeln!(err, "error: {e:#}");
-                failures += 1;
-                continue;
+        }
+    }
+    // Specs are independent: each is generated and then written (or compared) at once, by a
+    // few worker threads, so memory holds one output per worker, never the whole tree.
+    let results = process_all(&jobs, generator, args.check);
+    let mut stale = Vec::new();
+    let (mut generated, mut written, mut unchanged) = (0usize, 0usize, 0usize);
+    for r in results {
+        for m in &r.messages {
+            let _ = writeln!(err, "{m}");
+        }
+        match r.outcome {
+            Outcome::Failed => failures += 1,
+            Outcome::Written => (generated, written) = (generated + 1, written + 1),
+            Outcome::Unchanged | Outcome::Current => {
+                (generated, unchanged) = (generated + 1, unchanged + 1)
             }
-        };
-        match generator.generate_file(&text) {
-            Ok(o) => planned.push(Planned {
-                path: target,
-                bytes: o.text.into_bytes(),
-            }),
-            Err(problems) => {
-                for p in &problems {
-                    let _ = writeln!(err, "error: {}", p.display(Path::new(spec)));
-                }
-                let _ = writeln!(err, "error: {spec}: not generated; {target} left as it was");
-                if carries_header(Path::new(spec)) {
-                    let _ = writeln!(err, "hint: {spec} is a file slogen generated; keep -o outside -i, or skip it with -e");
-                }
-                failures += 1;
+            Outcome::Stale(s) => {
+                generated += 1;
+                stale.push(s);
             }
         }
     }
@@ -95,7 +92,6 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
 
     if args.check {
         drop(err);
-        let mut stale = compare(&planned);
         stale.extend(orphans_as_stale(&orphans));
         let code = print_check(&stale, expected.len() + orphans.len());
         return Ok(if failures > 0 {
@@ -105,11 +101,6 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         });
     }
 
-    let report = write_planned(&planned);
-    for e in &report.failed {
-        let _ = writeln!(err, "error: {e:#}");
-    }
-    failures += report.failed.len();
     let removed = if args.prune {
         prune(&orphans)?
     } else {
@@ -122,9 +113,9 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         err,
         "{} spec file(s): {} generated ({} written, {} unchanged), {failures} failed{}",
         found.files.len(),
-        planned.len(),
-        report.written,
-        report.unchanged,
+        generated,
+        written,
+        unchanged,
         if args.prune {
             format!(", {} orphan(s) removed", removed.len())
         } else if orphans.is_empty() {
@@ -172,5 +163,113 @@ fn check_output_folder(input: &Path, out: &str) -> anyhow::Result<()> {
         // Created when the first output is written; with --check every output is missing.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e).with_context(|| format!("reading output folder {out}")),
+    }
+}
+
+/// What happened to one spec.
+enum Outcome {
+    Failed,
+    Written,
+    Unchanged,
+    /// `--check`: the output is current.
+    Current,
+    /// `--check`: the output is missing or differs.
+    Stale(Stale),
+}
+
+/// One spec's outcome and the lines to print for it.
+struct Processed {
+    messages: Vec<String>,
+    outcome: Outcome,
+}
+
+/// Processes every `(spec, target)` job, in parallel, returning results in job order.
+fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> Vec<Processed> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(jobs.len().max(1));
+    if workers == 1 {
+        return jobs
+            .iter()
+            .map(|(spec, target)| process(spec, target, generator, check))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Processed>> = (0..jobs.len()).map(|_| None).collect();
+    let done: Vec<Vec<(usize, Processed)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((spec, target)) = jobs.get(i) else {
+                            break;
+                        };
+                        mine.push((i, process(spec, target, generator, check)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a generate worker panicked"))
+            .collect()
+    });
+    for (i, p) in done.into_iter().flatten() {
+        slots[i] = Some(p);
+    }
+    slots
+        .into_iter()
+        .map(|p| p.expect("every job was processed"))
+        .collect()
+}
+
+/// Generates one spec, then writes its output (or compares it, with `--check`).
+fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Processed {
+    let mut messages = Vec::new();
+    let failed = |messages: Vec<String>| Processed {
+        messages,
+        outcome: Outcome::Failed,
+    };
+    let text = match read_spec(Path::new(spec)) {
+        Ok(t) => t,
+        Err(e) => return failed(vec![format!("error: {e:#}")]),
+    };
+    let bytes = match generator.generate_file(&text) {
+        Ok(o) => o.text.into_bytes(),
+        Err(problems) => {
+            for p in &problems {
+                messages.push(format!("error: {}", p.display(Path::new(spec))));
+            }
+            messages.push(format!(
+                "error: {spec}: not generated; {target} left as it was"
+            ));
+            if carries_header(Path::new(spec)) {
+                messages.push(format!("hint: {spec} is a file slogen generated; keep -o outside -i, or skip it with -e"));
+            }
+            return failed(messages);
+        }
+    };
+    if check {
+        let outcome = match compare_one(target, &bytes) {
+            Some(s) => Outcome::Stale(s),
+            None => Outcome::Current,
+        };
+        return Processed { messages, outcome };
+    }
+    match write_atomic(Path::new(target), &bytes) {
+        Ok(WriteOutcome::Written) => Processed {
+            messages,
+            outcome: Outcome::Written,
+        },
+        Ok(WriteOutcome::Unchanged) => Processed {
+            messages,
+            outcome: Outcome::Unchanged,
+        },
+        Err(e) => failed(vec![format!("error: {e:#}")]),
     }
 }

@@ -1,8 +1,8 @@
 //! What a `generate` run should leave on disk, and the three things done with it: write it,
 //! compare it (`--check`), and remove what no spec produces any more (`--prune`).
 //!
-//! Outputs are planned in memory first, so a failed spec never touches its output, `--check`
-//! writes nothing, and `--prune` only ever removes files that carry the generator header
+//! Each output is generated in memory before anything is written, so a failed spec never
+//! touches its output, `--check` writes nothing, and `--prune` only ever removes files that carry the generator header
 //! ([`crate::emit::HEADER_MARK`]) and that no discovered spec maps to.
 
 use std::collections::BTreeSet;
@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::discover::go_clean;
-use super::fsio::{write_atomic, WriteOutcome};
 use crate::emit::HEADER_MARK;
 
 /// One output file this run produces.
@@ -49,57 +48,33 @@ pub struct Stale {
     pub diff: String,
 }
 
-/// What [`write_planned`] did.
-#[derive(Debug, Default)]
-pub struct WriteReport {
-    pub written: usize,
-    pub unchanged: usize,
-    /// Outputs that could not be written; the others were still written.
-    pub failed: Vec<anyhow::Error>,
-}
-
-/// Writes every planned output atomically; unchanged files are not rewritten, and one
-/// output that cannot be written does not stop the others.
-pub fn write_planned(planned: &[Planned]) -> WriteReport {
-    let mut report = WriteReport::default();
-    for p in planned {
-        match write_atomic(Path::new(&p.path), &p.bytes) {
-            Ok(WriteOutcome::Written) => report.written += 1,
-            Ok(WriteOutcome::Unchanged) => report.unchanged += 1,
-            Err(e) => report.failed.push(e),
-        }
-    }
-    report
-}
-
 /// Compares the planned outputs with the disk.
 pub fn compare(planned: &[Planned]) -> Vec<Stale> {
-    let mut stale = Vec::new();
-    for p in planned {
-        let new = String::from_utf8_lossy(&p.bytes);
-        match std::fs::read(&p.path) {
-            Ok(old) if old == p.bytes => {}
-            Ok(old) => {
-                let old = String::from_utf8_lossy(&old);
-                stale.push(Stale {
-                    path: p.path.clone(),
-                    kind: Staleness::Changed,
-                    diff: unified(
-                        &old,
-                        &new,
-                        &format!("a/{}", p.path),
-                        &format!("b/{}", p.path),
-                    ),
-                });
-            }
-            Err(_) => stale.push(Stale {
-                path: p.path.clone(),
-                kind: Staleness::Missing,
-                diff: unified("", &new, "/dev/null", &format!("b/{}", p.path)),
-            }),
+    planned
+        .iter()
+        .filter_map(|p| compare_one(&p.path, &p.bytes))
+        .collect()
+}
+
+/// Compares one planned output with the disk; `None` when it is current.
+pub fn compare_one(path: &str, bytes: &[u8]) -> Option<Stale> {
+    let new = String::from_utf8_lossy(bytes);
+    match std::fs::read(path) {
+        Ok(old) if old == bytes => None,
+        Ok(old) => {
+            let old = String::from_utf8_lossy(&old);
+            Some(Stale {
+                path: path.to_string(),
+                kind: Staleness::Changed,
+                diff: unified(&old, &new, &format!("a/{path}"), &format!("b/{path}")),
+            })
         }
+        Err(_) => Some(Stale {
+            path: path.to_string(),
+            kind: Staleness::Missing,
+            diff: unified("", &new, "/dev/null", &format!("b/{path}")),
+        }),
     }
-    stale
 }
 
 /// Orphans as stale entries, each diffed against nothing.
