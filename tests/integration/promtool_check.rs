@@ -163,7 +163,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn promtool_checks_slos_outputs() {
+fn promtool_checks_slos_and_lint_fixture_outputs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let specs = yaml_files(&root().join("slos"));
     assert!(!specs.is_empty(), "no specs in slos/");
@@ -179,17 +179,20 @@ fn promtool_checks_slos_outputs() {
             .unwrap_or_else(|| panic!("slogen generate failed on {}", spec.display()));
         files.extend(write_rule_files(tmp.path(), &name, &out));
     }
+    let slos_files = files.len();
+    files.extend(lint_fixture_outputs(tmp.path()));
+    assert!(files.len() >= slos_files);
     check_rules(&files);
 }
 
-#[test]
-fn promtool_checks_lint_fixtures_that_generate() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+/// The rules of every lint fixture that generates (when the checkout has lint fixtures).
+/// Fixtures that must fail (`err_*`) or are not specs do not generate; the lint tests own
+/// them. Everything that does generate must pass promtool.
+fn lint_fixture_outputs(tmp: &Path) -> Vec<PathBuf> {
     let dir = root().join("tests/fixtures/lint");
     let mut files = Vec::new();
     if !dir.exists() {
-        // No lint fixtures in this checkout; the other checks still exercise promtool.
-        return;
+        return files;
     }
     for spec in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let spec = spec.expect("walk lint fixtures").into_path();
@@ -200,8 +203,6 @@ fn promtool_checks_lint_fixtures_that_generate() {
             continue;
         }
         let spec_arg = spec.to_string_lossy();
-        // Fixtures that must fail (err_*) or that are not specs do not generate; the lint
-        // tests own them. Everything that does generate must pass promtool.
         let Some(out) = generate(&root(), &["generate", "-i", &spec_arg]) else {
             continue;
         };
@@ -210,10 +211,7 @@ fn promtool_checks_lint_fixtures_that_generate() {
             .expect("under the fixture folder")
             .to_string_lossy()
             .replace(['/', '\\'], "_");
-        files.extend(write_rule_files(tmp.path(), &name, &out));
+        files.extend(write_rule_files(tmp, &format!("lint_{name}"), &out));
     }
-    if files.is_empty() {
-        return;
-    }
-    check_rules(&files);
+    files
 }
