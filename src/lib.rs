@@ -18,6 +18,7 @@
 //! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
 //! - [`budget`]: error budgets, the deployment-gate policy and reports, read through [`prom`].
 //! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
+//! - [`schema`]: JSON Schemas of the input formats, for editors (`slogen schema`).
 //! - [`cli`]: the edge: arguments, files, exit codes.
 
 pub mod duration;
@@ -45,6 +46,8 @@ pub mod budget;
 pub mod mcp;
 
 pub mod prove;
+
+pub mod schema;
 
 pub mod cli;
 

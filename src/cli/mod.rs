@@ -5,13 +5,16 @@
 
 pub mod args;
 pub mod discover;
+pub mod docs;
 pub mod explain;
 pub mod fsio;
 pub mod generate;
 pub mod generate_dir;
+pub mod init;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod outputs;
+pub mod schema;
 pub mod test_rules;
 pub mod validate;
 
@@ -44,6 +47,14 @@ pub enum Command {
     Explain(Box<explain::ExplainArgs>),
     /// Write promtool unit tests (`promtool test rules`) that prove each SLO's rules.
     TestRules(Box<test_rules::TestRulesArgs>),
+    /// Scaffold an SLOs-as-code repository: slos/, generated/, ArgoCD, CI and pre-commit.
+    Init(init::InitArgs),
+    /// Print the JSON Schema of an input format, for editors and CI.
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page, or write one page per subcommand into a folder.
+    Man(docs::ManArgs),
     /// Print the version.
     Version,
 }
@@ -76,6 +87,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mcp(a) => mcp::run(a),
         Command::Explain(a) => explain::run(*a),
         Command::TestRules(a) => test_rules::run(*a),
+        Command::Init(a) => init::run(a),
+        Command::Schema(a) => schema::run(a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

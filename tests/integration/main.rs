@@ -2,13 +2,18 @@
 
 mod check;
 mod dirmode;
+mod docs;
 mod explain;
 mod golden;
+mod init;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod openslo;
+mod precommit;
 mod promtool_check;
 mod prove;
+mod schema;
 mod slo_plugins;
 mod support;
 mod validate;
+mod workflows;

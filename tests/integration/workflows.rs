@@ -1,0 +1,211 @@
+//! The GitHub workflows cannot run here, so their structure is checked instead: triggers,
+//! jobs, steps and the commands they run. The shell of the commit step, which decides whether
+//! anything is committed, is run for real against a local bare remote.
+//!
+//! The files are read with serde_norway, a YAML 1.2 reader as GitHub's is: `on:` is a key
+//! named "on", not the boolean YAML 1.1 would make of it.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{root, text};
+
+/// A workflow file, as JSON.
+pub fn load_yaml(path: &Path) -> Value {
+    let source =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_norway::from_str(&source).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// One step of a job.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub name: String,
+    pub uses: String,
+    pub run: String,
+}
+
+/// The steps of `job`, in order.
+pub fn steps(workflow: &Value, job: &str) -> Vec<Step> {
+    let steps = workflow["jobs"][job]["steps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("job {job} has no steps"));
+    steps
+        .iter()
+        .map(|s| Step {
+            name: s["name"].as_str().unwrap_or_default().to_string(),
+            uses: s["uses"].as_str().unwrap_or_default().to_string(),
+            run: s["run"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+/// The index of the first step whose `run` contains `needle`.
+fn step_running(steps: &[Step], needle: &str) -> usize {
+    steps
+        .iter()
+        .position(|s| s.run.contains(needle))
+        .unwrap_or_else(|| panic!("no step runs {needle:?}: {steps:#?}"))
+}
+
+/// Checks a generate workflow: triggered by pushes to `slos/**`, allowed to push, checks out,
+/// gets slogen by building it from source, generates, then commits and pushes on change.
+/// `build` is the command that builds slogen; returns the steps.
+pub fn assert_generate_workflow(wf: &Value, build: &str) -> Vec<Step> {
+    assert_eq!(wf["on"]["push"]["paths"], serde_json::json!(["slos/**"]));
+    assert_eq!(wf["on"]["push"]["branches"], serde_json::json!(["main"]));
+    assert_eq!(
+        wf["permissions"]["contents"], "write",
+        "the job must be able to push"
+    );
+    let jobs = wf["jobs"].as_object().expect("jobs");
+    assert_eq!(jobs.len(), 1, "one job");
+    assert_eq!(wf["jobs"]["generate"]["runs-on"], "ubuntu-latest");
+    let steps = steps(wf, "generate");
+    assert!(
+        steps[0].uses.starts_with("actions/checkout@"),
+        "checkout first"
+    );
+    for s in &steps {
+        for banned in ["curl ", "wget ", "releases/download"] {
+            assert!(
+                !s.run.contains(banned),
+                "step {:?} downloads a binary",
+                s.name
+            );
+        }
+    }
+    let built = step_running(&steps, build);
+    let generated = step_running(&steps, "slogen generate -i slos/ -o generated/");
+    let committed = step_running(&steps, "git commit");
+    assert!(
+        built < generated && generated < committed,
+        "build, generate, commit: {steps:#?}"
+    );
+    let commit = &steps[committed].run;
+    assert!(commit.contains("git add -A generated/"), "{commit}");
+    assert!(commit.contains("git push"), "{commit}");
+    steps
+}
+
+#[test]
+fn ci_workflow_builds_lints_and_runs_the_test_command() {
+    let wf = load_yaml(&root().join(".github/workflows/ci.yaml"));
+    assert!(wf["on"]["push"].is_object(), "runs on push");
+    assert!(
+        wf["on"].get("pull_request").is_some(),
+        "runs on pull requests"
+    );
+    let steps = steps(&wf, "test");
+    assert!(steps[0].uses.starts_with("actions/checkout@"));
+    let build = step_running(&steps, "cargo build --release --locked");
+    let clippy = step_running(&steps, "cargo clippy --all-targets --locked -- -D warnings");
+    let fmt = step_running(&steps, "cargo fmt --all --check");
+    let test = step_running(&steps, "./scripts/test");
+    assert!(build < test && clippy < test && fmt < test, "{steps:#?}");
+    // .ci/run, the gate of record, runs the same command.
+    let ci_run = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(ci_run.contains("./scripts/test"), "{ci_run}");
+    let timeout = wf["jobs"]["test"]["timeout-minutes"]
+        .as_u64()
+        .expect("a timeout");
+    assert!(timeout <= 90, "CI's budget is 90 minutes");
+}
+
+#[test]
+fn generate_workflow_builds_slogen_from_this_source() {
+    let wf = load_yaml(&root().join(".github/workflows/generate-slos.yaml"));
+    let steps = assert_generate_workflow(&wf, "cargo build --release --locked --bin slogen");
+    let build = step_running(&steps, "cargo build");
+    assert!(steps[build]
+        .run
+        .contains("target/release\" >> \"$GITHUB_PATH\""));
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// Runs a step's script as GitHub runs `run:` (bash -e), in `dir`.
+fn run_step(dir: &Path, script: &str) -> String {
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-e", "-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{script}\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+#[test]
+fn commit_step_commits_and_pushes_only_changes_to_generated() {
+    let wf = load_yaml(&root().join(".github/workflows/generate-slos.yaml"));
+    let steps = steps(&wf, "generate");
+    let commit = &steps[step_running(&steps, "git commit")].run;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = tmp.path().join("remote.git");
+    let work = tmp.path().join("work");
+    git(
+        tmp.path(),
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().unwrap(),
+        ],
+    );
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            remote.to_str().unwrap(),
+            work.to_str().unwrap(),
+        ],
+    );
+    git(&work, &["checkout", "-q", "-b", "main"]);
+    std::fs::create_dir_all(work.join("generated")).unwrap();
+    std::fs::create_dir_all(work.join("slos")).unwrap();
+    std::fs::write(work.join("generated/a.yaml"), "old\n").unwrap();
+    std::fs::write(work.join("slos/a.yaml"), "spec\n").unwrap();
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "start"]);
+    git(&work, &["push", "-q", "-u", "origin", "main"]);
+
+    // Nothing changed: no commit.
+    let out = run_step(&work, commit);
+    assert!(out.contains("generated/ is up to date"), "{out}");
+    assert_eq!(git(&remote, &["rev-list", "--count", "main"]).trim(), "1");
+
+    // A changed and a new rule file, and an unrelated edit that must not be committed.
+    std::fs::write(work.join("generated/a.yaml"), "new\n").unwrap();
+    std::fs::write(work.join("generated/b.yaml"), "b\n").unwrap();
+    std::fs::write(work.join("slos/a.yaml"), "edited\n").unwrap();
+    run_step(&work, commit);
+    assert_eq!(git(&remote, &["rev-list", "--count", "main"]).trim(), "2");
+    let files = git(&remote, &["show", "--name-only", "--format=%an %s", "main"]);
+    assert_eq!(
+        files.trim(),
+        "github-actions[bot] Regenerate generated/ from slos/\n\ngenerated/a.yaml\ngenerated/b.yaml"
+    );
+}
