@@ -91,7 +91,7 @@ fn hook_manifest_offers_generate_and_lint_built_with_cargo() {
     assert_eq!(generate["entry"], "slogen generate");
     assert_eq!(
         generate["args"],
-        serde_json::json!(["-i", "slos/", "-o", "generated/"])
+        serde_json::json!(["-i", "slos/", "-o", "generated/", "--prune"])
     );
     let lint = &hooks[1];
     assert_eq!(lint["entry"], "slogen lint");

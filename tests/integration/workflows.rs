@@ -78,7 +78,7 @@ pub fn assert_generate_workflow(wf: &Value, build: &str) -> Vec<Step> {
         }
     }
     let built = step_running(&steps, build);
-    let generated = step_running(&steps, "slogen generate -i slos/ -o generated/");
+    let generated = step_running(&steps, "slogen generate -i slos/ -o generated/ --prune");
     let committed = step_running(&steps, "git commit");
     assert!(
         built < generated && generated < committed,
