@@ -16,4 +16,5 @@ mod schema;
 mod slo_plugins;
 mod support;
 mod validate;
+mod workflow_loop;
 mod workflows;
