@@ -19,11 +19,15 @@
 //! - [`budget`]: error budgets, the deployment-gate policy and reports, read through [`prom`].
 //! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
 //! - [`schema`]: JSON Schemas of the input formats, for editors (`slogen schema`).
+//! - [`diag`]: diagnostics as data, and their renderers (human, JSON, SARIF, GitHub).
+//! - [`lint`]: every problem of a spec at once: Sloth's validation plus lint's own rules.
 //! - [`cli`]: the edge: arguments, files, exit codes.
 
 pub mod duration;
 pub mod gofmt;
 pub mod source;
+
+pub mod diag;
 
 pub mod yaml;
 
@@ -46,6 +50,7 @@ pub mod budget;
 pub mod mcp;
 
 pub mod prove;
+pub mod lint;
 
 pub mod schema;
 

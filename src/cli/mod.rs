@@ -13,6 +13,7 @@ pub mod generate_dir;
 pub mod init;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+pub mod lint;
 pub mod outputs;
 pub mod schema;
 pub mod test_rules;
@@ -55,6 +56,8 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the man page, or write one page per subcommand into a folder.
     Man(docs::ManArgs),
+    /// Check SLO specs: every problem at once, at file:line:col, with stable codes.
+    Lint(Box<lint::LintArgs>),
     /// Print the version.
     Version,
 }
@@ -91,6 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(a) => schema::run(a),
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
+        Command::Lint(a) => Ok(lint::run(*a, &cli.global)),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

@@ -78,6 +78,7 @@ pub fn lower(
             total_query: slo.sli.pos,
             page_alert: slo.alerting.page_alert.pos,
             ticket_alert: slo.alerting.ticket_alert.pos,
+            alert_name: slo.alerting.name.pos,
             labels: BTreeMap::new(),
         };
         let mut labels = Labels::new();

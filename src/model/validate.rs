@@ -67,6 +67,8 @@ pub struct SloSpans {
     pub total_query: Pos,
     pub page_alert: Pos,
     pub ticket_alert: Pos,
+    /// `alerting.name` (where `alerting` starts when the name is absent).
+    pub alert_name: Pos,
     pub labels: BTreeMap<String, Pos>,
 }
 
@@ -83,12 +85,13 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
         });
     };
     if let Some(m) = check_name(&slo.id) {
-        push(
-            code::INVALID_ID,
-            spans.name,
-            "name",
-            format!("invalid SLO ID: {m}"),
-        );
+        // The ID is `<service>-<name>`: point at the part that breaks it.
+        let (pos, field) = if check_name(&slo.service).is_some() {
+            (spans.service, "service")
+        } else {
+            (spans.name, "name")
+        };
+        push(code::INVALID_ID, pos, field, format!("invalid SLO ID: {m}"));
     } else {
         if let Some(m) = check_name(&slo.name) {
             push(
@@ -201,12 +204,12 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
     ] {
         if let Some(alert) = alert {
             for (code, m) in check_alert(alert) {
-                push(
-                    code,
-                    pos,
-                    &format!("alerting.{which}_alert"),
-                    format!("invalid alert: {which} alert: {m}"),
-                );
+                let (pos, field) = if code == code::ALERT_NAME {
+                    (spans.alert_name, "alerting.name".to_string())
+                } else {
+                    (pos, format!("alerting.{which}_alert"))
+                };
+                push(code, pos, &field, format!("invalid alert: {which} alert: {m}"));
             }
         }
     }

@@ -8,6 +8,7 @@
 pub mod document;
 pub mod openslo;
 pub mod read;
+pub mod schema_keys;
 pub mod sloth;
 pub mod windows;
 

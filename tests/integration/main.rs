@@ -6,6 +6,7 @@ mod docs;
 mod explain;
 mod golden;
 mod init;
+mod lint;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod openslo;

@@ -202,6 +202,15 @@ fn lint_fixture_outputs(tmp: &Path) -> Vec<PathBuf> {
         ) {
             continue;
         }
+        // Fixtures named err_* show a lint finding (some still generate, e.g. L011's label
+        // names that promtool refuses, which is the point of that rule); the lint tests own
+        // them. Every other fixture that generates must pass promtool.
+        if spec
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("err_"))
+        {
+            continue;
+        }
         let spec_arg = spec.to_string_lossy();
         let Some(out) = generate(&root(), &["generate", "-i", &spec_arg]) else {
             continue;

@@ -153,6 +153,7 @@ pub fn lower_v1(
                 total_query: *tq_pos,
                 page_alert: obj.pos,
                 ticket_alert: obj.pos,
+                alert_name: obj.pos,
                 labels: label_spans.clone(),
             },
             id: Some(id),
