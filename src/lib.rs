@@ -49,8 +49,8 @@ pub mod budget;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 
-pub mod prove;
 pub mod lint;
+pub mod prove;
 
 pub mod schema;
 

@@ -11,9 +11,9 @@ pub mod fsio;
 pub mod generate;
 pub mod generate_dir;
 pub mod init;
+pub mod lint;
 #[cfg(feature = "mcp")]
 pub mod mcp;
-pub mod lint;
 pub mod outputs;
 pub mod schema;
 pub mod test_rules;

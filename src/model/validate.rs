@@ -209,7 +209,12 @@ pub fn validate_slo(slo: &Slo, spans: &SloSpans, dialect: Dialect) -> Vec<ModelE
                 } else {
                     (pos, format!("alerting.{which}_alert"))
                 };
-                push(code, pos, &field, format!("invalid alert: {which} alert: {m}"));
+                push(
+                    code,
+                    pos,
+                    &field,
+                    format!("invalid alert: {which} alert: {m}"),
+                );
             }
         }
     }
