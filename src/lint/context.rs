@@ -83,6 +83,26 @@ pub(crate) struct DocCtx<'a> {
     pub root: Option<&'a Node>,
     pub slos: &'a [SloView],
     pub opts: &'a LintOptions<'a>,
+    /// True when the document or the `-s` flags declare Sloth's VictoriaMetrics validator.
+    pub vm_declared: bool,
+    /// Queries (by position) that the shared validator refused as PromQL (V009/V010).
+    pub model_refused: Vec<Pos>,
+}
+
+impl DocCtx<'_> {
+    /// The language query `q` is parsed in: `--dialect metricsql`, or MetricsQL when the
+    /// VictoriaMetrics validator is declared and Sloth's PromQL validator did not refuse it
+    /// (with both validators in the chain, Sloth parses as PromQL too).
+    pub fn dialect(&self, q: &QueryRef) -> crate::model::Dialect {
+        use crate::model::Dialect;
+        if self.opts.dialect == Dialect::MetricsQl
+            || (self.vm_declared && !self.model_refused.contains(&q.pos))
+        {
+            Dialect::MetricsQl
+        } else {
+            Dialect::PromQl
+        }
+    }
 }
 
 impl DocCtx<'_> {

@@ -218,11 +218,13 @@ fn lint_document(
         .iter()
         .flat_map(|v| v.queries.iter().filter(|q| q.written).map(|q| q.pos))
         .collect();
+    let mut model_refused = Vec::new();
     for p in problems {
-        // Lint checks every written query itself (rules::query_syntax), with --dialect.
+        // Lint checks every written query itself (rules::query_syntax), with the exact span.
         if (p.code == vcode::QUERY_TEMPLATE || p.code == vcode::QUERY_EXPRESSION)
             && checked.contains(&p.pos)
         {
+            model_refused.push(p.pos);
             continue;
         }
         out.push(problem(path, text, p));
@@ -237,6 +239,8 @@ fn lint_document(
         root: root.as_ref(),
         slos: &views,
         opts,
+        vm_declared: vm_declared(doc, opts),
+        model_refused,
     };
     for slo in &views {
         rules::query_syntax::check(&ctx, slo, out);
@@ -253,6 +257,12 @@ fn lint_document(
         }
     }
     views
+}
+
+/// True when Sloth's VictoriaMetrics validator is declared for the document.
+fn vm_declared(doc: &Document, opts: &LintOptions) -> bool {
+    const VM: &str = "sloth.dev/contrib/validate_victoria_metrics/v1";
+    doc.text.contains(VM) || opts.generator.cli_plugins.iter().any(|p| p.id == VM)
 }
 
 /// A problem from the shared reader and validator, as a diagnostic.

@@ -203,6 +203,28 @@ fn metricsql_dialect_accepts_victoriametrics_syntax() {
     let prom = lint_inputs(&input, Dialect::PromQl);
     assert_eq!(codes(&prom), vec![("V010", 9)]);
     assert!(lint_inputs(&input, Dialect::MetricsQl).is_empty());
+    // Sloth's VictoriaMetrics validator in place of the default chain selects MetricsQL too;
+    // next to the default chain, Sloth's PromQL validator still refuses the query.
+    let vm_only = spec.replace(
+        "slos:\n",
+        "slo_plugins:\n  overridePrevious: true\n  chain:\n    - id: sloth.dev/contrib/validate_victoria_metrics/v1\n    - id: sloth.dev/core/sli_rules/v1\nslos:\n",
+    );
+    let input = [(PathBuf::from("vm.yaml"), vm_only.into_bytes())];
+    let found = lint_inputs(&input, Dialect::PromQl);
+    assert!(
+        found.iter().all(|d| d.code != "V010"),
+        "{:?}",
+        codes(&found)
+    );
+    let both = spec.replace(
+        "slos:\n",
+        "slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/validate_victoria_metrics/v1\nslos:\n",
+    );
+    let input = [(PathBuf::from("vm.yaml"), both.into_bytes())];
+    assert_eq!(
+        codes(&lint_inputs(&input, Dialect::PromQl)),
+        vec![("V010", 12)]
+    );
 }
 
 #[test]

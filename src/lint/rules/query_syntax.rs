@@ -14,7 +14,8 @@ use crate::model::validate::{self, code};
 pub(crate) fn check(ctx: &DocCtx, slo: &SloView, out: &mut Vec<Diagnostic>) {
     for q in slo.queries.iter().filter(|q| q.written) {
         let field = q.role.field(ctx.kind);
-        for (c, message) in validate::check_query(&q.text, ctx.opts.dialect) {
+        let dialect = ctx.dialect(q);
+        for (c, message) in validate::check_query(&q.text, dialect) {
             let info = registry::info(c).expect("validation codes are registered");
             let mut d = ctx
                 .span(info, ctx.query_span(q), format!("{field}: {message}"))
@@ -28,7 +29,7 @@ pub(crate) fn check(ctx: &DocCtx, slo: &SloView, out: &mut Vec<Diagnostic>) {
             } else {
                 format!(
                     "the query is parsed as {} after `{{{{.window}}}}` becomes `1m`; for VictoriaMetrics queries use `--dialect metricsql`",
-                    match ctx.opts.dialect {
+                    match dialect {
                         validate::Dialect::PromQl => "PromQL",
                         validate::Dialect::MetricsQl => "MetricsQL",
                     }
