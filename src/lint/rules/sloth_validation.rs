@@ -311,7 +311,8 @@ error_query: sum(rate(http_requests_total{code=~\"5..\"}[5m]))   # V009
         "A query that does not parse as PromQL after `{{.window}}` expansion",
         "## What it does
 Renders the query with `{{.window}}` set to `1m` and parses it with a PromQL parser (or, with
-`--dialect metricsql`, accepts VictoriaMetrics' MetricsQL extensions).
+`--dialect metricsql`, or when the plugin chain replaces Sloth's validator with
+`sloth.dev/contrib/validate_victoria_metrics/v1`, accepts VictoriaMetrics' MetricsQL).
 
 ## Why is this bad?
 Prometheus would refuse to load the generated recording rules; Sloth refuses the SLO.
