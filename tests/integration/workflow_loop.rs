@@ -14,11 +14,6 @@ use serde_json::Value;
 use crate::precommit::{manifest, pre_commit};
 use crate::support::{slogen, slogen_bin, text};
 
-/// Hooks pre-commit is told to skip (its `SKIP` variable). `slogen lint` is not on main yet:
-/// until it lands the lint hook is skipped, and the test asserts pre-commit reports it so.
-/// Empty this once `slogen lint` exists.
-const SKIPPED_HOOKS: &str = "slogen-lint";
-
 fn git(dir: &Path, args: &[&str]) -> Output {
     Command::new("git")
         .args(args)
@@ -151,12 +146,10 @@ fn init_generate_check_prune_and_pre_commit() {
     let log = ok(first, "first commit");
     for h in &hooks {
         let name = h["name"].as_str().unwrap();
-        let skipped = SKIPPED_HOOKS.split(',').any(|s| s == h["id"]);
-        let want = if skipped { "Skipped" } else { "Passed" };
         assert!(
             log.lines()
-                .any(|l| l.starts_with(name) && l.ends_with(want)),
-            "{name} is not {want}: {log}"
+                .any(|l| l.starts_with(name) && l.ends_with("Passed")),
+            "{name} did not pass: {log}"
         );
     }
 
@@ -189,6 +182,31 @@ fn init_generate_check_prune_and_pre_commit() {
         "git show",
     );
     assert_eq!(files.trim(), "generated/example.yaml\nslos/example.yaml");
+
+    // A spec with an error: the lint hook fails the commit and points at the line.
+    std::fs::write(
+        &spec_path,
+        spec.replacen("objective: 99.9", "objective: 101", 1),
+    )
+    .unwrap();
+    ok(git(repo, &["add", "slos/example.yaml"]), "git add bad spec");
+    let refused = commit(repo, home.path(), "break the objective");
+    assert!(
+        !refused.status.success(),
+        "commit went through with an invalid spec"
+    );
+    let log = format!("{}{}", text(&refused.stdout), text(&refused.stderr));
+    let lint = hooks[1]["name"].as_str().unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with(lint) && l.ends_with("Failed")),
+        "{log}"
+    );
+    let line = 1 + spec
+        .lines()
+        .position(|l| l.contains("objective: 99.9"))
+        .unwrap();
+    assert!(log.contains(&format!("slos/example.yaml:{line}:")), "{log}");
 }
 
 fn commit(repo: &Path, home: &Path, message: &str) -> Output {
@@ -201,7 +219,7 @@ fn commit(repo: &Path, home: &Path, message: &str) -> Output {
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
         .env("PRE_COMMIT_HOME", home)
         .env("PRE_COMMIT_COLOR", "never")
-        .env("SKIP", SKIPPED_HOOKS)
+        .env("SKIP", "")
         .output()
         .expect("git runs")
 }
