@@ -4,10 +4,12 @@
 //! and renders the result. Only this module prints or exits.
 
 pub mod args;
+pub mod budget;
 pub mod discover;
 pub mod docs;
 pub mod explain;
 pub mod fsio;
+pub mod gate;
 pub mod generate;
 pub mod generate_dir;
 pub mod init;
@@ -17,6 +19,10 @@ pub mod mcp;
 pub mod outputs;
 pub mod schema;
 pub mod test_rules;
+pub mod prom_args;
+pub mod report;
+pub mod report_render;
+pub mod timefmt;
 pub mod validate;
 
 use std::io::Write;
@@ -58,6 +64,12 @@ pub enum Command {
     Man(docs::ManArgs),
     /// Check SLO specs: every problem at once, at file:line:col, with stable codes.
     Lint(Box<lint::LintArgs>),
+    /// Show the error budget of every SLO, read from a live Prometheus.
+    Budget(Box<budget::BudgetArgs>),
+    /// Deployment gate: exit 0 allow, 1 block, 2 cannot decide, from the error budget.
+    Gate(Box<gate::GateArgs>),
+    /// Report how every SLO did over a window (Markdown, JSON or HTML; optional Slack post).
+    Report(Box<report::ReportArgs>),
     /// Print the version.
     Version,
 }
@@ -95,6 +107,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
         Command::Lint(a) => Ok(lint::run(*a, &cli.global)),
+        Command::Budget(a) => budget::run(*a),
+        Command::Gate(a) => Ok(gate::run(*a)),
+        Command::Report(a) => report::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

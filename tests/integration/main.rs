@@ -1,10 +1,12 @@
 //! slogen's integration tests, compiled as one binary.
 
+mod budget_failures;
 mod check;
 mod dirmode;
 mod docs;
 mod explain;
 mod golden;
+mod http_stub;
 mod init;
 mod lint;
 #[cfg(feature = "mcp")]

@@ -1,0 +1,177 @@
+//! `slogen budget`: the error budget of every SLO, read from a live Prometheus.
+//!
+//! Exit status: 0 when the budgets were read (NaN budgets included, shown as "no traffic");
+//! 1 for bad flags or credentials; 2 when Prometheus could not answer (down, timeout, HTTP or
+//! API error) or no SLO matched.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::prom_args::{PromArgs, SelectArgs};
+use crate::budget::policy::{percent, Levels, PolicyLevel};
+use crate::budget::{fetch_statuses, SloStatus};
+
+/// Exit status when Prometheus could not answer or had no data.
+pub const EXIT_NO_ANSWER: u8 = 2;
+
+#[derive(Debug, Clone, Args)]
+pub struct BudgetArgs {
+    #[command(flatten)]
+    pub prom: PromArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: BudgetFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BudgetFormat {
+    Table,
+    Json,
+}
+
+/// Prints a Prometheus failure as `error: …` and returns [`EXIT_NO_ANSWER`].
+pub fn no_answer(e: &crate::prom::Error) -> ExitCode {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("error: {e}");
+    }
+    ExitCode::from(EXIT_NO_ANSWER)
+}
+
+pub fn run(args: BudgetArgs) -> anyhow::Result<ExitCode> {
+    let client = args.prom.client()?;
+    let at = args.prom.at()?;
+    let statuses = match fetch_statuses(&client, &args.select.selector(), at) {
+        Ok(s) => s,
+        Err(e) => return Ok(no_answer(&e)),
+    };
+    let levels = Levels::default();
+    let text = match args.format {
+        BudgetFormat::Table => render_table(&statuses, &levels),
+        BudgetFormat::Json => render_json(&statuses, &levels)?,
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An objective as a percentage without trailing zeros (`99.9%`, `99.95%`, `99%`).
+pub fn objective_percent(ratio: f64) -> String {
+    let s = format!("{:.4}", ratio * 100.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+/// The budget cell: a percentage, or why there is none.
+pub fn budget_cell(s: &SloStatus) -> String {
+    match s.budget_remaining {
+        None => "no data".into(),
+        Some(v) if v.is_nan() => "NaN (no traffic)".into(),
+        Some(v) => percent(v),
+    }
+}
+
+fn burn_cell(s: &SloStatus) -> String {
+    match s.burn_rate {
+        None => "-".into(),
+        Some(v) if v.is_nan() => "NaN".into(),
+        Some(v) => format!("{v:.2}x"),
+    }
+}
+
+fn alerts_cell(s: &SloStatus) -> String {
+    if s.alerts.is_empty() {
+        return "-".into();
+    }
+    let names: Vec<String> = s
+        .alerts
+        .iter()
+        .map(|a| match a.severity.as_str() {
+            "" => a.name.clone(),
+            sev => format!("{}({sev})", a.name),
+        })
+        .collect();
+    names.join(",")
+}
+
+fn level_of(s: &SloStatus, levels: &Levels) -> Option<PolicyLevel> {
+    s.known_budget().map(|b| levels.level(b))
+}
+
+/// Renders the aligned table, most at-risk SLO first.
+pub fn render_table(statuses: &[SloStatus], levels: &Levels) -> String {
+    let header = [
+        "SLO",
+        "OBJECTIVE",
+        "PERIOD",
+        "BUDGET LEFT",
+        "BURN RATE",
+        "POLICY",
+        "FIRING",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    for s in statuses {
+        rows.push(vec![
+            s.id.clone(),
+            objective_percent(s.objective),
+            s.period_days.map_or("-".into(), |d| format!("{d}d")),
+            budget_cell(s),
+            burn_cell(s),
+            level_of(s, levels).map_or("unknown".into(), |l| l.advice().to_string()),
+            alerts_cell(s),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonStatus<'a> {
+    #[serde(flatten)]
+    status: &'a SloStatus,
+    /// `null` when the budget is unknown.
+    policy_level: Option<PolicyLevel>,
+    /// Why the budget is unknown, when it is.
+    no_data_reason: Option<&'static str>,
+}
+
+fn render_json(statuses: &[SloStatus], levels: &Levels) -> anyhow::Result<String> {
+    let items: Vec<JsonStatus> = statuses
+        .iter()
+        .map(|s| JsonStatus {
+            status: s,
+            policy_level: level_of(s, levels),
+            no_data_reason: s.missing_reason(),
+        })
+        .collect();
+    // serde_json writes NaN as null; `no_data_reason` says why.
+    Ok(serde_json::to_string_pretty(&serde_json::json!({ "slos": items }))? + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objectives_print_without_trailing_zeros() {
+        assert_eq!(objective_percent(0.999), "99.9%");
+        assert_eq!(objective_percent(0.9995), "99.95%");
+        assert_eq!(objective_percent(0.99), "99%");
+    }
+}

@@ -1,0 +1,88 @@
+//! Flags shared by the commands that read a live Prometheus (`budget`, `gate`, `report`).
+//!
+//! Secrets are never flags: a bearer token comes from `--prometheus-token-file` or
+//! `PROMETHEUS_TOKEN`, basic auth from `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`
+//! ([`crate::prom::Auth::from_env`]).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::budget::Selector;
+use crate::duration::Duration;
+use crate::prom::{parse_header, Auth, Client, ClientOptions};
+
+/// How to reach Prometheus.
+#[derive(Debug, Clone, Args)]
+pub struct PromArgs {
+    /// Prometheus base URL (Thanos, Mimir and Cortex query endpoints work too).
+    #[arg(long = "prometheus-url", env = "PROMETHEUS_URL", value_name = "URL")]
+    pub url: String,
+    /// File holding a bearer token (otherwise PROMETHEUS_TOKEN, or basic auth from
+    /// PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD).
+    #[arg(long = "prometheus-token-file", value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Extra request header, as `Name: value` (repeatable), e.g. `X-Scope-OrgID: tenant1`.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Give up on a request after this long.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Evaluate at this time (RFC 3339 or Unix seconds) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+}
+
+/// Which SLOs.
+#[derive(Debug, Clone, Args)]
+pub struct SelectArgs {
+    /// Only this service (`sloth_service`).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Only this SLO (its name or its `sloth_id`).
+    #[arg(long, value_name = "NAME")]
+    pub slo: Option<String>,
+}
+
+impl SelectArgs {
+    /// The library selector.
+    pub fn selector(&self) -> Selector {
+        Selector {
+            service: self.service.clone(),
+            slo: self.slo.clone(),
+        }
+    }
+}
+
+impl PromArgs {
+    /// Builds the client from the flags and the environment.
+    pub fn client(&self) -> anyhow::Result<Client> {
+        let timeout = Duration::parse(&self.timeout).context("--timeout")?;
+        if timeout.is_zero() {
+            bail!("--timeout: must be more than zero");
+        }
+        let headers = self
+            .headers
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<Result<Vec<_>, _>>()
+            .context("--header")?;
+        let auth = Auth::from_env(self.token_file.as_deref())?;
+        let opts = ClientOptions {
+            url: self.url.clone(),
+            timeout: std::time::Duration::from_millis(timeout.as_millis()),
+            auth,
+            headers,
+        };
+        Ok(Client::new(opts)?)
+    }
+
+    /// The evaluation time given with `--time`, if any.
+    pub fn at(&self) -> anyhow::Result<Option<f64>> {
+        self.time
+            .as_deref()
+            .map(|t| super::timefmt::parse_time(t).context("--time"))
+            .transpose()
+    }
+}
