@@ -17,11 +17,11 @@ pub mod lint;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod outputs;
-pub mod schema;
-pub mod test_rules;
 pub mod prom_args;
 pub mod report;
 pub mod report_render;
+pub mod schema;
+pub mod test_rules;
 pub mod timefmt;
 pub mod validate;
 
