@@ -113,6 +113,17 @@ pub mod code {
     pub const PLUGIN: &str = "P004";
     pub const EMIT: &str = "P005";
     pub const EXPR: &str = "P006";
+    /// Input over one of slogen's documented size limits.
+    pub const LIMIT: &str = "P007";
+}
+
+/// Most SLOs one spec file may hold. Each SLO generates about 10 KB of rules, so the limit
+/// keeps one file's output (built in memory before it is written) near 100 MB at most.
+/// Sloth has no limit; real files hold a few dozen SLOs.
+pub const MAX_SLOS_PER_FILE: usize = 10_000;
+
+fn too_many_slos() -> String {
+    format!("more than {MAX_SLOS_PER_FILE} SLOs in one spec file; split them into several files")
 }
 
 /// What one file generated.
@@ -148,6 +159,17 @@ impl Generator {
                     );
                 }
                 Err(mut p) => problems.append(&mut p),
+            }
+            if out.slos.len() > MAX_SLOS_PER_FILE {
+                problems.push(Problem {
+                    document: doc.index,
+                    pos: doc.origin,
+                    slo: None,
+                    field: String::new(),
+                    code: code::LIMIT,
+                    message: too_many_slos(),
+                });
+                break;
             }
         }
         if problems.is_empty() {
@@ -305,6 +327,9 @@ impl Generator {
             code,
             message,
         };
+        if group.slos.len() > MAX_SLOS_PER_FILE {
+            return Err(vec![problem(code::LIMIT, None, too_many_slos())]);
+        }
         let plan =
             plan::build(&group, &self.version, &self.slo_plugins, self.disable).map_err(|e| {
                 // Point at the SLO whose chain failed.

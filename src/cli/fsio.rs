@@ -1,7 +1,14 @@
 //! Writing outputs so that nothing is lost: atomically, and only when the bytes change.
+//!
+//! A run killed between creating its temporary file and renaming it (SIGKILL, power loss)
+//! leaves a `.slogen-XXXXXX.tmp` file next to the output. Such names never end in `.yml` or
+//! `.yaml`, so discovery, `--check` and `--prune` never take them for specs or outputs, and
+//! [`sweep_stale_temps`] removes them on a later run once they are old enough that no live
+//! run can still own them.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 
@@ -28,8 +35,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<WriteOutcome> {
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".slogen-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -40,6 +47,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<WriteOutcome> {
     tmp.persist(path)
         .with_context(|| format!("replacing {}", path.display()))?;
     Ok(WriteOutcome::Written)
+}
+
+const TEMP_PREFIX: &str = ".slogen-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Age after which a temporary file is a leftover of a killed run: a live run keeps its
+/// temporary file for the time it takes to write and sync one output.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// True for the names of [`write_atomic`]'s temporary files (`.slogen-XXXXXX.tmp`).
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Removes temporary files in `dir` (not below it) older than [`STALE_TEMP_AGE`] and returns
+/// their paths. Best effort: a file that cannot be read or removed is left alone.
+pub fn sweep_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_str().is_some_and(is_temp_name) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= STALE_TEMP_AGE);
+        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
 }
 
 #[cfg(test)]
@@ -60,5 +106,24 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn sweeps_only_old_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".slogen-abc123.tmp");
+        let fresh = dir.path().join(".slogen-def456.tmp");
+        let other = dir.path().join("x.tmp");
+        for p in [&old, &fresh, &other] {
+            std::fs::write(p, "partial").unwrap();
+        }
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        for p in [&old, &other] {
+            let f = std::fs::File::options().write(true).open(p).unwrap();
+            f.set_modified(an_hour_ago).unwrap();
+        }
+        assert_eq!(sweep_stale_temps(dir.path()), std::slice::from_ref(&old));
+        assert!(!old.exists() && fresh.exists() && other.exists());
+        assert!(is_temp_name(".slogen-x.tmp") && !is_temp_name("a.yaml"));
     }
 }

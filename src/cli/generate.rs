@@ -4,7 +4,7 @@
 //! and mirrored under `-o`; [`super::outputs`] plans every output in memory before any is
 //! written, so a spec that fails never touches its output.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -147,9 +147,25 @@ pub fn print_check(stale: &[Stale], total: usize) -> ExitCode {
 }
 
 /// Reads a spec file as text, naming the file on failure.
+///
+/// Files over [`MAX_SPEC_BYTES`] are refused before they are read (a special file that claims
+/// no size, such as `/dev/zero`, is read only up to the limit), so that a huge or endless
+/// input ends with an error instead of taking all memory. Invalid UTF-8 is refused with the
+/// offset of the first bad byte.
 pub fn read_spec(path: &Path) -> anyhow::Result<String> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("reading spec file {}", path.display()))?;
+    let name = || format!("reading spec file {}", path.display());
+    let file = std::fs::File::open(path).with_context(name)?;
+    let len = file.metadata().with_context(name)?.len();
+    if len > MAX_SPEC_BYTES {
+        bail!(too_big(path, len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(name)?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        bail!(too_big(path, bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "reading spec file {}: not valid UTF-8 (first bad byte at offset {})",
@@ -157,6 +173,17 @@ pub fn read_spec(path: &Path) -> anyhow::Result<String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Largest spec file slogen reads: 16 MiB, hundreds of times the largest real spec.
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+fn too_big(path: &Path, len: u64) -> String {
+    format!(
+        "reading spec file {}: {} bytes or more, over the limit of {MAX_SPEC_BYTES} bytes (16 MiB) for one spec file; split it into several files",
+        path.display(),
+        len
+    )
 }
 
 /// Prints every problem of a file and returns exit code 1.

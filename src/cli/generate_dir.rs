@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path, Filters};
-use super::fsio::{write_atomic, WriteOutcome};
+use super::fsio::{sweep_stale_temps, write_atomic, WriteOutcome};
 use super::generate::{print_check, read_spec, GenerateArgs};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
 use crate::pipeline::Generator;
@@ -99,6 +99,20 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         } else {
             code
         });
+    }
+
+    // Temporary files that killed runs left next to the outputs (README "Limits").
+    let folders: BTreeSet<&Path> = expected
+        .iter()
+        .filter_map(|t| Path::new(t).parent())
+        .collect();
+    for folder in folders {
+        let dir = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        sweep_stale_temps(dir);
     }
 
     let removed = if args.prune {

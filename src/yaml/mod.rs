@@ -23,6 +23,9 @@ pub use resolve::Resolved;
 pub const MAX_DEPTH: usize = 256;
 /// Most nodes one document may expand to, aliases included.
 pub const MAX_NODES: usize = 1_000_000;
+/// Most scalar bytes aliases may copy into one document. Without it, an alias to a long
+/// scalar repeated many times would stay under [`MAX_NODES`] and still need gigabytes.
+pub const MAX_ALIAS_BYTES: usize = 16 * 1024 * 1024;
 
 /// How a scalar was written; only plain scalars are typed by resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +185,7 @@ struct Builder {
     anchors: HashMap<usize, Node>,
     docs: Vec<Node>,
     nodes: usize,
+    alias_bytes: usize,
 }
 
 impl Builder {
@@ -192,6 +196,7 @@ impl Builder {
             anchors: HashMap::new(),
             docs: Vec::new(),
             nodes: 0,
+            alias_bytes: 0,
         }
     }
 
@@ -233,7 +238,17 @@ impl Builder {
                     message: "unknown anchor".into(),
                     pos,
                 })?;
-                self.count(size_of(&node), pos)?;
+                let (nodes, bytes) = size_of(&node);
+                self.count(nodes, pos)?;
+                self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+                if self.alias_bytes > MAX_ALIAS_BYTES {
+                    return Err(YamlError {
+                        message: format!(
+                            "aliases expand to more than {MAX_ALIAS_BYTES} bytes of text (alias bomb?); refusing to read it"
+                        ),
+                        pos,
+                    });
+                }
                 self.finish(Node { pos, ..node })
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -332,13 +347,15 @@ impl Builder {
     }
 }
 
-fn size_of(node: &Node) -> usize {
+/// The number of nodes in `node` and the bytes of its scalars, counted up to the limits.
+fn size_of(node: &Node) -> (usize, usize) {
     let mut n = 0usize;
+    let mut bytes = 0usize;
     let mut stack = vec![node];
     while let Some(x) = stack.pop() {
         n += 1;
         match &x.kind {
-            NodeKind::Scalar(_) => {}
+            NodeKind::Scalar(s) => bytes = bytes.saturating_add(s.text.len()),
             NodeKind::Seq(items) => stack.extend(items.iter()),
             NodeKind::Map(entries) => {
                 for (k, v) in entries {
@@ -347,11 +364,11 @@ fn size_of(node: &Node) -> usize {
                 }
             }
         }
-        if n > MAX_NODES {
+        if n > MAX_NODES || bytes > MAX_ALIAS_BYTES {
             break;
         }
     }
-    n
+    (n, bytes)
 }
 
 #[cfg(test)]
@@ -403,10 +420,31 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_refused() {
-        let text = "[".repeat(10_000) + &"]".repeat(10_000);
+    fn alias_to_a_long_scalar_is_refused() {
+        // Few nodes, many bytes: 2,000 copies of a 10 KiB string.
+        let mut text = format!("a: &a \"{}\"\nb: [", "x".repeat(10 * 1024));
+        text.push_str(&"*a, ".repeat(2_000));
+        text.push_str("]\n");
         let err = parse_one(&text, Pos::new(1, 1)).unwrap_err();
-        assert!(err.message.contains("nesting"), "{err}");
+        assert!(err.message.contains("bytes of text"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        // Flow collections stop at the scanner's limit, block ones at ours. An indented map
+        // 10,000 deep would be 50 MB, over the file size limit, so 1,000 levels stand in for it.
+        let block_map: String = (0..1_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        for text in [
+            "[".repeat(10_000) + &"]".repeat(10_000),
+            "{a: ".repeat(10_000) + &"}".repeat(10_000),
+            "- ".repeat(10_000) + "x",
+            block_map,
+        ] {
+            let err = parse_one(&text, Pos::new(1, 1)).unwrap_err();
+            assert!(err.message.contains("nesting"), "{err}");
+        }
     }
 
     #[test]

@@ -2,18 +2,22 @@
 
 mod budget_failures;
 mod check;
+mod crashsafe;
 mod dirmode;
 mod docs;
 mod explain;
 mod golden;
+mod hostile;
 mod http_stub;
 mod init;
+mod injection;
 mod lint;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod openslo;
 mod precommit;
 mod promtool_check;
+mod props;
 mod prove;
 mod schema;
 mod slo_plugins;

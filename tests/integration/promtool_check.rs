@@ -14,7 +14,7 @@ use crate::golden::{cases, render_tpl};
 use crate::support::{promtool, root, slogen, text};
 
 /// Splits generated text into one Prometheus rules file per document, under `dir`.
-fn write_rule_files(dir: &Path, name: &str, generated: &str) -> Vec<PathBuf> {
+pub fn write_rule_files(dir: &Path, name: &str, generated: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for (i, doc) in serde_norway::Deserializer::from_str(generated).enumerate() {
         let value = serde_norway::Value::deserialize(doc)
@@ -43,7 +43,7 @@ fn write_rule_files(dir: &Path, name: &str, generated: &str) -> Vec<PathBuf> {
 }
 
 /// Runs one `promtool check rules` over all `files` and fails with its report.
-fn check_rules(files: &[PathBuf]) {
+pub fn check_rules(files: &[PathBuf]) {
     let mut args = vec!["check".to_string(), "rules".to_string()];
     args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -59,7 +59,8 @@ fn check_rules(files: &[PathBuf]) {
     assert_eq!(
         report.matches("SUCCESS").count(),
         files.len(),
-        "promtool did not report SUCCESS for every file:\n{report}"
+        "promtool did not report SUCCESS for every file:\n{report}\n{}",
+        text(&out.stderr)
     );
 }
 
