@@ -124,7 +124,7 @@ impl Node {
 /// the file where `text` starts), so that chunks cut out of a file report file positions.
 pub fn parse_documents(text: &str, origin: Pos) -> Result<Vec<Node>, YamlError> {
     let mut parser = Parser::new_from_str(text);
-    let mut builder = Builder::new(origin);
+    let mut builder = Builder::new(origin, end_of(text, origin));
     loop {
         let (event, mark) = parser.next_token().map_err(|e| YamlError {
             message: if e.info().contains("recursion limit") {
@@ -181,6 +181,9 @@ enum Frame {
 
 struct Builder {
     origin: Pos,
+    /// Where `text` ends: the parser marks empty values and errors at end of input one line
+    /// past the last, and every position is kept inside the text.
+    end: Pos,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     docs: Vec<Node>,
@@ -189,9 +192,10 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(origin: Pos) -> Self {
+    fn new(origin: Pos, end: Pos) -> Self {
         Builder {
             origin,
+            end,
             stack: Vec::new(),
             anchors: HashMap::new(),
             docs: Vec::new(),
@@ -204,11 +208,12 @@ impl Builder {
         // yaml-rust2 counts lines from 1 and columns from 0.
         let line = mark.line().max(1);
         let col = mark.col() + 1;
-        if line == 1 {
+        let pos = if line == 1 {
             Pos::new(self.origin.line, self.origin.col + col - 1)
         } else {
             Pos::new(self.origin.line + line - 1, col)
-        }
+        };
+        pos.min(self.end)
     }
 
     fn count(&mut self, n: usize, pos: Pos) -> Result<(), YamlError> {
@@ -348,6 +353,17 @@ impl Builder {
 }
 
 /// The number of nodes in `node` and the bytes of its scalars, counted up to the limits.
+/// The position just after the last character of `text`, which starts at `origin`.
+fn end_of(text: &str, origin: Pos) -> Pos {
+    let breaks = text.matches('\n').count();
+    let last = text.rsplit('\n').next().unwrap_or("").chars().count();
+    if breaks == 0 {
+        Pos::new(origin.line, origin.col + last)
+    } else {
+        Pos::new(origin.line + breaks, last + 1)
+    }
+}
+
 fn size_of(node: &Node) -> (usize, usize) {
     let mut n = 0usize;
     let mut bytes = 0usize;
@@ -445,6 +461,20 @@ mod tests {
             let err = parse_one(&text, Pos::new(1, 1)).unwrap_err();
             assert!(err.message.contains("nesting"), "{err}");
         }
+    }
+
+    /// Regression (fuzz target spec_lower): an error at the end of input was placed on a line
+    /// past the end of the file.
+    #[test]
+    fn positions_at_end_of_input_stay_inside_the_text() {
+        let err = parse_one("a: b\nc", Pos::new(3, 1)).unwrap_err();
+        assert!(err.pos <= Pos::new(4, 2), "{err:?}");
+        let n = parse_one("a: 1\nslos:", Pos::new(2, 1)).unwrap();
+        let value = &n.as_map().unwrap()[1].1;
+        assert!(value.is_null());
+        assert!(value.pos <= Pos::new(3, 6), "{:?}", value.pos);
+        let err = parse_one("k: [a", Pos::new(1, 5)).unwrap_err();
+        assert!(err.pos <= Pos::new(1, 10), "{err:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod crashsafe;
 mod dirmode;
 mod docs;
 mod explain;
+mod fuzz_regressions;
 mod golden;
 mod hostile;
 mod http_stub;
