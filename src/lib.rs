@@ -9,7 +9,7 @@
 //! ```
 //!
 //! - [`source`], [`duration`], [`gofmt`]: shared primitives (positions, Prometheus durations,
-//!   Go number and string formatting).
+//!   Go number and string formatting); [`promql`], the guarded door to promql-parser.
 //! - [`yaml`]: a YAML node tree that keeps positions, resolved the YAML 1.1 way Sloth does.
 //! - [`spec`]: stage 1, the three input formats read into raw structs.
 //! - [`model`]: stage 2, validated SLOs; one validator for every format and command.
@@ -25,6 +25,7 @@
 
 pub mod duration;
 pub mod gofmt;
+pub mod promql;
 pub mod source;
 
 pub mod diag;

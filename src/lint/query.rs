@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
 use promql_parser::label::MatchOp;
-use promql_parser::parser::{self, Expr, LabelModifier};
+use promql_parser::parser::{Expr, LabelModifier};
 
 use crate::model::template::{self, MissingKey};
 
@@ -82,7 +82,7 @@ pub(crate) fn family(name: &str) -> String {
 pub(crate) fn analyze(query: &str) -> Option<QueryFacts> {
     let data = BTreeMap::from([("window", SENTINEL.to_string())]);
     let rendered = template::render(query, &data, MissingKey::NoValue).ok()?;
-    let expr = parser::parse(&rendered).ok()?;
+    let expr = crate::promql::parse(&rendered).ok()?;
     let mut facts = QueryFacts::default();
     walk(&expr, &mut facts);
     facts.grouping = outer_grouping(&expr);

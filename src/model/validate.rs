@@ -306,16 +306,29 @@ pub fn check_query(query: &str, dialect: Dialect) -> Vec<(&'static str, String)>
         Ok(r) => r,
         Err(e) => return vec![(code::QUERY_EXPRESSION, e.0)],
     };
-    match parse_expr(&rendered, dialect) {
-        Ok(()) => Vec::new(),
-        Err(e) => vec![(code::QUERY_EXPRESSION, e)],
+    if let Err(e) = parse_expr(&rendered, dialect) {
+        return vec![(code::QUERY_EXPRESSION, e)];
     }
+    // Every query is written inside `(` `)` (the SLI rules); a `#` comment on its last line
+    // would swallow the `)` and Prometheus would reject the rule, so refuse it here.
+    if dialect == Dialect::PromQl
+        && rendered.contains('#')
+        && parse_expr(&format!("({rendered})"), dialect).is_err()
+    {
+        return vec![(
+            code::QUERY_EXPRESSION,
+            "the query's last line ends in a `#` comment, which would swallow the `)` written \
+             after the query in the SLI rule; end the query with a line break or drop the comment"
+                .into(),
+        )];
+    }
+    Vec::new()
 }
 
 /// Parses a rendered expression in `dialect`.
 pub fn parse_expr(expr: &str, dialect: Dialect) -> Result<(), String> {
     match dialect {
-        Dialect::PromQl => promql_parser::parser::parse(expr).map(|_| ()),
+        Dialect::PromQl => crate::promql::parse(expr).map(|_| ()),
         // MetricsQL accepts everything PromQL does and more; with no MetricsQL parser in the
         // Rust ecosystem, only what cannot be an expression in either language is refused.
         Dialect::MetricsQl => {

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use promql_parser::label::{MatchOp, Matcher};
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::Expr;
 
 use crate::duration::Duration;
 use crate::model::Sli;
@@ -82,7 +82,8 @@ pub fn synthesize(slo: &Slo) -> Result<Synth, SynthError> {
     };
     let window = Duration::from_millis(5 * 60 * 1000);
     let render = |q: &str| render_window(slo, q, window).map_err(|e| fail(e.message));
-    let parse = |q: &str| parser::parse(q).map_err(|e| fail(format!("query does not parse: {e}")));
+    let parse =
+        |q: &str| crate::promql::parse(q).map_err(|e| fail(format!("query does not parse: {e}")));
     let (error, total) = match &slo.sli {
         Sli::Events {
             error_query,

@@ -52,3 +52,53 @@ fn fuzz_lint_empty_value_at_end_of_input_points_inside_the_file() {
         assert!(d.span.start.line <= lines(text), "{d:?}");
     }
 }
+
+/// A spec whose one query is `query`, for the generate regressions below.
+fn spec_with_total_query(query: &str) -> String {
+    format!(
+        "version: \"prometheus/v1\"\nservice: \"svc01\"\nslos:\n  - name: \"slo1\"\n    objective: 99.9\n    sli:\n      events:\n        error_query: sum(rate(http_requests_total{{code=~\"5..\"}}[{{{{.window}}}}]))\n        total_query: {query}\n    alerting:\n      page_alert:\n        disable: true\n      ticket_alert:\n        disable: true\n"
+    )
+}
+
+/// Runs `slogen generate` on `spec`; returns (exit code, stderr).
+fn generate_cli(spec: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("slo.yaml"), spec).unwrap();
+    let out = crate::support::slogen(dir.path(), &["generate", "-i", "slo.yaml"]);
+    (out.status.code(), crate::support::text(&out.stderr))
+}
+
+/// spec_lower: promql-parser panicked (`Duration::from_secs_f64` overflow) on a subquery
+/// range of 18446744073709551615 seconds; slogen crashed instead of refusing the query.
+#[test]
+fn fuzz_spec_lower_parser_panic_is_a_query_error() {
+    let query = "sum(rate(jobs_total[18446744073709551615:1645377207{{.window}}]))";
+    let problems = Generator::default()
+        .lower_document(&spec::split_documents(&spec_with_total_query(query))[0])
+        .unwrap_err();
+    assert!(
+        problems.iter().any(|p| p
+            .message
+            .contains("PromQL parser cannot read this expression")),
+        "{problems:?}"
+    );
+    let (code, stderr) = generate_cli(&spec_with_total_query(query));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("slo.yaml:9:"), "{stderr}");
+}
+
+/// generate: a query whose last line ends in a `#` comment parses on its own, but in the SLI
+/// rule the comment swallowed the `)` written after it, so Prometheus would reject the rule.
+#[test]
+fn fuzz_generate_trailing_comment_in_a_query_is_refused() {
+    let query = "s#####um(rate(http_requests_total[{{.window}}]))";
+    let (code, stderr) = generate_cli(&spec_with_total_query(query));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("`#` comment"), "{stderr}");
+    assert!(stderr.contains("slo.yaml:9:"), "{stderr}");
+    // A comment that a line break closes is fine: the `)` lands on the next line.
+    let block = "|\n          sum(rate(http_requests_total[{{.window}}])) # all requests\n";
+    let (code, stderr) = generate_cli(&spec_with_total_query(block));
+    assert_eq!(code, Some(0), "{stderr}");
+}
