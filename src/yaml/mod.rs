@@ -352,7 +352,6 @@ impl Builder {
     }
 }
 
-/// The number of nodes in `node` and the bytes of its scalars, counted up to the limits.
 /// The position just after the last character of `text`, which starts at `origin`.
 fn end_of(text: &str, origin: Pos) -> Pos {
     let breaks = text.matches('\n').count();
@@ -364,6 +363,7 @@ fn end_of(text: &str, origin: Pos) -> Pos {
     }
 }
 
+/// The number of nodes in `node` and the bytes of its scalars, counted up to the limits.
 fn size_of(node: &Node) -> (usize, usize) {
     let mut n = 0usize;
     let mut bytes = 0usize;
