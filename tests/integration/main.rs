@@ -1,5 +1,6 @@
 //! slogen's integration tests, compiled as one binary.
 
+mod budget_cmds;
 mod budget_failures;
 mod check;
 mod crashsafe;
@@ -17,6 +18,8 @@ mod lint;
 mod mcp;
 mod openslo;
 mod precommit;
+mod prom_fixture;
+mod prom_model;
 mod promtool_check;
 mod props;
 mod prove;
