@@ -1,7 +1,8 @@
 //! `slogen budget`, `gate` and `report` against a real Prometheus holding a month of
 //! backfilled SLO history ([`super::prom_fixture`]), with every figure checked against the
-//! traffic model ([`super::prom_model`]); and their failures (Prometheus down, hung, HTTP
-//! errors, empty results, NaN budgets) against loopback stubs.
+//! traffic model ([`super::prom_model`]), including the NaN budget of a service without
+//! traffic, an empty result and the Slack post. The failures a real Prometheus will not
+//! produce on demand (down, hung, HTTP and API errors) are in [`super::budget_failures`].
 
 use serde_json::Value;
 use slogen::cli::timefmt::format_utc;

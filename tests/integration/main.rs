@@ -20,6 +20,7 @@ mod openslo;
 mod precommit;
 mod prom_fixture;
 mod prom_model;
+mod prom_server;
 mod promtool_check;
 mod props;
 mod prove;

@@ -9,21 +9,23 @@
 //! alerts → period burn → budget remaining), restarting Prometheus between passes. Sloth's
 //! alert rules are backfilled as the `ALERTS` series Prometheus would have written (promtool
 //! does not evaluate alert rules; Sloth's have no `for`, so firing = the expression holds).
-//! The finished server listens on 127.0.0.1 and dies with the test process.
+//! promtool writes blocks of up to 486h instead of 2h ([`MAX_BLOCK`]), which takes the build
+//! from 2-5.5 minutes to about 10 seconds. The finished server listens on 127.0.0.1 and
+//! stops, and its data goes, when the test process ends ([`super::prom_server`]).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{json, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::budget_failures::free_port;
 use super::prom_model::{
     raw_series, DAY, END, HOUR, MINUTE, PERIOD, RAW_START, REPORT_SINCE, STEP,
 };
-use super::support::root;
+use super::prom_server::PromServer;
+use super::support::{promtool_bin, root};
 
 /// The shared fixture server.
 pub struct Fixture {
@@ -34,104 +36,51 @@ pub struct Fixture {
     _dir: tempfile::TempDir,
 }
 
-static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+/// Built once per test run; a failed build is remembered, so every test that needs the
+/// server fails at once with its message instead of building it again.
+static FIXTURE: OnceLock<Result<Fixture, String>> = OnceLock::new();
 
 /// The fixture, built on first use. Fails (never skips) when promtool or prometheus is missing.
 pub fn fixture() -> &'static Fixture {
-    FIXTURE.get_or_init(|| {
-        let started = Instant::now();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = build(dir.path());
-        let build_secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "prometheus fixture built in {build_secs:.1}s at {}",
-            server.url()
-        );
-        Fixture {
-            url: server.url(),
-            build_secs,
-            _server: server,
-            _dir: dir,
-        }
-    })
-}
-
-/// A running `prometheus` on a free loopback port; stopped on drop, and by a watchdog when
-/// the test process exits (a static is never dropped).
-pub struct PromServer {
-    child: Child,
-    port: u16,
-    watchdog: Option<Child>,
-}
-
-impl PromServer {
-    pub fn start(data: &Path, config: &Path) -> PromServer {
-        let port = free_port();
-        let child = Command::new("prometheus")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", data.display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--storage.tsdb.retention.time=3650d")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("prometheus must be installed (Debian package `prometheus`); ./scripts/test installs it");
-        let watchdog = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "while kill -0 {} 2>/dev/null && kill -0 {} 2>/dev/null; do sleep 1; done; kill {} 2>/dev/null",
-                std::process::id(),
-                child.id(),
-                child.id()
-            ))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok();
-        let server = PromServer {
-            child,
-            port,
-            watchdog,
-        };
-        server.wait_ready();
-        server
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(2)))
-            .build()
-            .into();
-        while Instant::now() < deadline {
-            if let Ok(r) = agent.get(format!("{}/-/ready", self.url())).call() {
-                if r.status() == 200 {
-                    return;
-                }
+    let built = FIXTURE.get_or_init(|| {
+        std::panic::catch_unwind(|| {
+            let started = Instant::now();
+            let dir = tempfile::tempdir().expect("temp dir");
+            let server = build(dir.path());
+            let build_secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "prometheus fixture built in {build_secs:.1}s at {}",
+                server.url()
+            );
+            Fixture {
+                url: server.url(),
+                build_secs,
+                _server: server,
+                _dir: dir,
             }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        panic!("prometheus did not become ready on {}", self.url());
+        })
+        .map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        })
+    });
+    match built {
+        Ok(f) => f,
+        Err(e) => panic!("the Prometheus fixture could not be built: {e}"),
     }
 }
 
-impl Drop for PromServer {
-    fn drop(&mut self) {
-        // SIGTERM by PID so the TSDB closes cleanly, then reap it.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-        if let Some(w) = &mut self.watchdog {
-            let _ = w.kill();
-            let _ = w.wait();
-        }
-    }
-}
+/// promtool's hidden `--max-block-duration`: blocks of up to 486h (the largest of
+/// Prometheus' block ranges under 31 days) instead of 2h. promtool writes one block per rule
+/// and block range, and queries the server once for each, so 2h blocks meant thousands of
+/// tiny blocks and queries for a month of history; a few large ones hold the same samples.
+const MAX_BLOCK: &str = "--max-block-duration=744h";
+/// promtool processes run side by side (the machines running the tests have 2 cores).
+const WIDTH: usize = 2;
+/// Days of raw samples per OpenMetrics file.
+const RAW_CHUNK_DAYS: i64 = 8;
 
 fn run(cmd: &mut Command) {
     let out = cmd
@@ -159,8 +108,8 @@ fn run_parallel(mut cmds: Vec<Command>, width: usize) {
     }
 }
 
-/// Writes the raw counters, one OpenMetrics file per day (promtool re-reads its whole input
-/// for every 2-hour block it writes, so small files keep the import linear).
+/// Writes the raw counters as OpenMetrics, in files of `RAW_CHUNK_DAYS` days that promtool
+/// imports side by side (it re-reads its whole input for every block it writes).
 fn write_raw_blocks(dir: &Path, data: &Path) {
     let series = raw_series();
     let minutes: Vec<i64> = (0..=(END - RAW_START) / MINUTE)
@@ -182,7 +131,10 @@ fn write_raw_blocks(dir: &Path, data: &Path) {
         })
         .collect();
     let mut cmds = Vec::new();
-    for (chunk_no, chunk) in minutes.chunks((DAY / MINUTE) as usize).enumerate() {
+    for (chunk_no, chunk) in minutes
+        .chunks((RAW_CHUNK_DAYS * DAY / MINUTE) as usize)
+        .enumerate()
+    {
         let first = (chunk[0] - RAW_START) / MINUTE;
         let mut text = String::new();
         for (s, values) in series.iter().zip(&cumulative) {
@@ -199,13 +151,13 @@ fn write_raw_blocks(dir: &Path, data: &Path) {
         text.push_str("# EOF\n");
         let path = dir.join(format!("raw-{chunk_no:02}.om"));
         std::fs::write(&path, text).expect("write openmetrics");
-        let mut c = Command::new("promtool");
-        c.args(["tsdb", "create-blocks-from", "openmetrics", "-q"])
+        let mut c = Command::new(promtool_bin());
+        c.args(["tsdb", "create-blocks-from", "openmetrics", "-q", MAX_BLOCK])
             .arg(&path)
             .arg(data);
         cmds.push(c);
     }
-    run_parallel(cmds, 4);
+    run_parallel(cmds, WIDTH);
 }
 
 /// Rule groups slogen generates for a spec file, as JSON rule objects.
@@ -269,39 +221,40 @@ struct Job {
 }
 
 /// Backfills `jobs` against the server on `data`, then moves the new blocks into `data`.
+/// Each job's rules are spread over `WIDTH` rule files (one group each) that promtool
+/// evaluates side by side over the job's whole range.
 fn backfill_pass(dir: &Path, data: &Path, config: &Path, pass: usize, jobs: Vec<Job>) {
     let out = dir.join(format!("pass{pass}"));
     std::fs::create_dir_all(&out).expect("pass dir");
     {
-        let server = PromServer::start(data, config);
+        let server = PromServer::start(data, config, dir);
         let mut cmds = Vec::new();
         for (j, job) in jobs.iter().enumerate() {
-            let file = dir.join(format!("pass{pass}-{j}.json"));
-            let body =
-                json!({ "groups": [{ "name": format!("pass{pass}-{j}"), "rules": job.rules }] });
-            std::fs::write(&file, body.to_string()).expect("write rules");
-            // Two-day slices run in parallel; each promtool process stays small.
-            let mut start = job.start;
-            while start <= job.end {
-                let end = (start + 2 * DAY - STEP).min(job.end);
-                let mut c = Command::new("promtool");
-                c.args(["tsdb", "create-blocks-from", "rules", "-q"])
-                    .arg(format!("--start={start}"))
-                    .arg(format!("--end={end}"))
+            for part in 0..WIDTH {
+                let rules: Vec<&Value> = job.rules.iter().skip(part).step_by(WIDTH).collect();
+                if rules.is_empty() {
+                    continue;
+                }
+                let name = format!("pass{pass}-{j}-{part}");
+                // Prometheus offsets a group's evaluations by a hash of its name and file
+                // path; a path relative to the fixture's directory keeps the sample times,
+                // and so every figure, the same from run to run.
+                let file = format!("{name}.json");
+                let body = json!({ "groups": [{ "name": name, "rules": rules }] });
+                std::fs::write(dir.join(&file), body.to_string()).expect("write rules");
+                let mut c = Command::new(promtool_bin());
+                c.args(["tsdb", "create-blocks-from", "rules", "-q", MAX_BLOCK])
+                    .arg(format!("--start={}", job.start))
+                    .arg(format!("--end={}", job.end))
                     .arg(format!("--url={}", server.url()))
                     .arg(format!("--output-dir={}", out.display()))
                     .arg(format!("--eval-interval={STEP}s"))
-                    .arg(&file);
+                    .arg(&file)
+                    .current_dir(dir);
                 cmds.push(c);
-                if end >= job.end {
-                    break;
-                }
-                // promtool leaves out one end of its range; overlapping slices by a step
-                // keeps every evaluation (a repeated sample is the same value, deduplicated).
-                start = end - STEP;
             }
         }
-        run_parallel(cmds, 4);
+        run_parallel(cmds, WIDTH);
     }
     for entry in std::fs::read_dir(&out).expect("read pass dir") {
         let entry = entry.expect("dir entry");
@@ -318,7 +271,15 @@ fn build(dir: &Path) -> PromServer {
     std::fs::create_dir_all(&data).expect("data dir");
     let config = dir.join("prometheus.yml");
     std::fs::write(&config, "global:\n  scrape_interval: 1h\n").expect("config");
+    let t0 = Instant::now();
+    let phase = |name: &str| {
+        eprintln!(
+            "prometheus fixture: {name} done after {:.1}s",
+            t0.elapsed().as_secs_f64()
+        )
+    };
     write_raw_blocks(dir, &data);
+    phase("raw blocks");
 
     let specs: Vec<PathBuf> = vec![
         root().join("slos/tr-web.yaml"),
@@ -335,22 +296,10 @@ fn build(dir: &Path) -> PromServer {
     let window_start = END - REPORT_SINCE - HOUR;
     let history_start = window_start - PERIOD;
     let is_5m = |r: &Value| record_name(r) == "slo:sli_error:ratio_rate5m";
-    // Only SLOs whose error ratio changes over the month need the whole month of 5m samples;
-    // for a steady SLO (latency, no traffic) the mean over the window is the mean over 30d,
-    // and skipping ~800 two-hour blocks keeps the build short.
-    let steady = |r: &Value| {
-        let id = r["labels"]["sloth_id"].as_str().unwrap_or("");
-        matches!(id, "tr-web-requests-latency" | "quiet-batch-jobs-success")
-    };
     let pass1 = vec![
         Job {
-            rules: pick(&|r| is_5m(r) && !steady(r)),
+            rules: pick(&is_5m),
             start: history_start,
-            end: END,
-        },
-        Job {
-            rules: pick(&|r| is_5m(r) && steady(r)),
-            start: window_start,
             end: END,
         },
         Job {
@@ -405,8 +354,12 @@ fn build(dir: &Path) -> PromServer {
         }]
     };
     backfill_pass(dir, &data, &config, 1, pass1);
+    phase("rules pass 1");
     backfill_pass(dir, &data, &config, 2, window(pass2));
+    phase("rules pass 2");
     backfill_pass(dir, &data, &config, 3, window(pass3));
+    phase("rules pass 3");
     backfill_pass(dir, &data, &config, 4, window(pass4));
-    PromServer::start(&data, &config)
+    phase("rules pass 4");
+    PromServer::start(&data, &config, dir)
 }
