@@ -12,7 +12,36 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use clap::Args;
 use regex::Regex;
+
+/// `--fs-exclude` / `--fs-include`, shared by every command that walks a spec folder.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Regex of discovered paths to skip (folder input; wins over --fs-include).
+    #[arg(
+        short = 'e',
+        long = "fs-exclude",
+        env = "SLOTH_FS_EXCLUDE",
+        value_name = "REGEX"
+    )]
+    pub fs_exclude: Option<String>,
+    /// Regex of discovered paths to keep (folder input).
+    #[arg(
+        short = 'n',
+        long = "fs-include",
+        env = "SLOTH_FS_INCLUDE",
+        value_name = "REGEX"
+    )]
+    pub fs_include: Option<String>,
+}
+
+impl FilterArgs {
+    /// The compiled filters.
+    pub fn filters(&self) -> anyhow::Result<Filters> {
+        Filters::new(self.fs_include.as_deref(), self.fs_exclude.as_deref())
+    }
+}
 
 /// The `--fs-include` / `--fs-exclude` filters. Exclude wins.
 #[derive(Debug, Clone, Default)]

@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::args::GenFlags;
+use super::discover::FilterArgs;
 use super::fsio::write_atomic;
 use super::outputs::{compare, describe, Planned, Stale};
 use crate::pipeline::Problem;
@@ -32,22 +33,8 @@ pub struct GenerateArgs {
         value_name = "PATH"
     )]
     pub out: PathBuf,
-    /// Regex of discovered paths to skip (folder input; wins over --fs-include).
-    #[arg(
-        short = 'e',
-        long = "fs-exclude",
-        env = "SLOTH_FS_EXCLUDE",
-        value_name = "REGEX"
-    )]
-    pub fs_exclude: Option<String>,
-    /// Regex of discovered paths to keep (folder input).
-    #[arg(
-        short = 'n',
-        long = "fs-include",
-        env = "SLOTH_FS_INCLUDE",
-        value_name = "REGEX"
-    )]
-    pub fs_include: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Leave out SLI and metadata recording rules.
     #[arg(long = "disable-recordings", env = "SLOTH_DISABLE_RECORDINGS")]
     pub disable_recordings: bool,
@@ -222,8 +209,7 @@ impl Default for GenerateArgs {
         GenerateArgs {
             input: PathBuf::new(),
             out: PathBuf::from("-"),
-            fs_exclude: None,
-            fs_include: None,
+            filters: FilterArgs::default(),
             disable_recordings: false,
             disable_alerts: false,
             k8s_transform_plugin_id: K8S_TRANSFORM.into(),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::discover::{discover, go_clean, output_path, Filters};
+use super::discover::{discover, go_clean, output_path};
 use super::fsio::{sweep_stale_temps, write_atomic, WriteOutcome};
 use super::generate::{print_check, read_spec, GenerateArgs};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
@@ -30,7 +30,7 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         bail!("output path {} is not valid UTF-8", args.out.display());
     };
     check_output_folder(&args.input, out)?;
-    let filters = Filters::new(args.fs_include.as_deref(), args.fs_exclude.as_deref())?;
+    let filters = args.filters.filters()?;
     let found = discover(&args.input, &filters)?;
 
     let mut err = std::io::stderr().lock();

@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use super::args::{GenFlags, GlobalFlags};
-use super::discover::{self, Filters};
+use super::discover::{self, FilterArgs, Filters};
 use super::generate::write_output;
 use crate::diag::render::{self, Format};
 use crate::diag::Tally;
@@ -41,12 +41,8 @@ pub struct LintArgs {
     /// Configuration file [default: the nearest .slogen.toml from the current folder up].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Regex of discovered paths to skip (folders; wins over --fs-include).
-    #[arg(short = 'e', long = "fs-exclude", value_name = "REGEX")]
-    pub fs_exclude: Option<String>,
-    /// Regex of discovered paths to keep (folders).
-    #[arg(short = 'n', long = "fs-include", value_name = "REGEX")]
-    pub fs_include: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Ignore configuration files.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
@@ -102,7 +98,7 @@ fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let mut io_failed = false;
     let mut stderr = std::io::stderr().lock();
     let mut files = Vec::new();
-    let filters = Filters::new(args.fs_include.as_deref(), args.fs_exclude.as_deref())?;
+    let filters = args.filters.filters()?;
     for p in find_specs(&paths, &filters, &mut |e| {
         io_failed = true;
         let _ = writeln!(stderr, "error: {e}");

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::args::GenFlags;
-use super::discover::{discover, Filters};
+use super::discover::{discover, FilterArgs};
 use super::generate::read_spec;
 use super::outputs::carries_header;
 use crate::model::validate::code::DUPLICATE_ID;
@@ -31,22 +31,8 @@ pub struct ValidateArgs {
     /// Spec file, or folder searched recursively for .yml/.yaml files.
     #[arg(short = 'i', long = "input", env = "SLOTH_INPUT", value_name = "PATH")]
     pub input: PathBuf,
-    /// Regex of discovered paths to skip (wins over --fs-include).
-    #[arg(
-        short = 'e',
-        long = "fs-exclude",
-        env = "SLOTH_FS_EXCLUDE",
-        value_name = "REGEX"
-    )]
-    pub fs_exclude: Option<String>,
-    /// Regex of discovered paths to keep.
-    #[arg(
-        short = 'n',
-        long = "fs-include",
-        env = "SLOTH_FS_INCLUDE",
-        value_name = "REGEX"
-    )]
-    pub fs_include: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Allow the same SLO ID in several documents or files.
     #[arg(long = "ignore-slo-duplicates", env = "SLOTH_IGNORE_SLO_DUPLICATES")]
     pub ignore_slo_duplicates: bool,
@@ -76,7 +62,7 @@ struct Tally {
 /// Runs `validate`.
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let generator = args.gen.generator()?;
-    let filters = Filters::new(args.fs_include.as_deref(), args.fs_exclude.as_deref())?;
+    let filters = args.filters.filters()?;
     let found = discover(&args.input, &filters)?;
     let mut err = std::io::stderr().lock();
     let mut tally = Tally::default();
