@@ -118,31 +118,44 @@ pub fn sort_natural(v: &mut Value, deep: bool) {
 
 /// yaml.v2 `keyList.Less` for two string keys.
 fn key_less(a: &str, b: &str) -> bool {
+    // Label names are ASCII: compare their bytes, which are their characters, without
+    // collecting them.
+    if a.is_ascii() && b.is_ascii() {
+        return runes_less(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    runes_less(&ar, &br)
+}
+
+/// `key_less` over the runes of two keys (bytes of ASCII keys, or chars).
+fn runes_less<R: Copy + Into<char>>(ar: &[R], br: &[R]) -> bool {
+    let a = |i: usize| -> char { ar[i].into() };
+    let b = |i: usize| -> char { br[i].into() };
     for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
+        let (ac, bc) = (a(i), b(i));
+        if ac == bc {
             continue;
         }
-        let al = go_is_letter(ar[i]);
-        let bl = go_is_letter(br[i]);
+        let al = go_is_letter(ac);
+        let bl = go_is_letter(bc);
         if al && bl {
-            return ar[i] < br[i];
+            return ac < bc;
         }
         if al || bl {
             return bl;
         }
         // Neither is a letter: compare the digit runs starting here as numbers.
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if ac == '0' || bc == '0' {
             // compat(sloth): a zero inside a number that already had a non-zero digit seeds
             // both numbers with 1, so `a1` < `a01` but `10` vs `100` compare by value
             // (yaml.v2 sorter.go; sloth-generation.md §7.2).
             for j in (0..i).rev() {
-                if !go_is_digit(ar[j]) {
+                if !go_is_digit(a(j)) {
                     break;
                 }
-                if ar[j] != '0' {
+                if a(j) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -151,13 +164,13 @@ fn key_less(a: &str, b: &str) -> bool {
         }
         let digit_value = |c: char| i64::from(u32::from(c)) - i64::from(u32::from('0'));
         let mut ai = i;
-        while ai < ar.len() && go_is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
+        while ai < ar.len() && go_is_digit(a(ai)) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(a(ai)));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && go_is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
+        while bi < br.len() && go_is_digit(b(bi)) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(b(bi)));
             bi += 1;
         }
         if an != bn {
@@ -166,7 +179,7 @@ fn key_less(a: &str, b: &str) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ac < bc;
     }
     ar.len() < br.len()
 }
@@ -243,53 +256,159 @@ fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
+    analyze_ascii(value)
+        .unwrap_or_else(|| analyze_chars(value))
+        .analysis()
+}
 
-    let mut block_indicators = value.starts_with("---") || value.starts_with("...");
-    let mut line_breaks = false;
-    let mut special_characters = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
+/// What `yaml_emitter_analyze_scalar` notes while walking a non-empty scalar.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Findings {
+    block_indicators: bool,
+    line_breaks: bool,
+    special_characters: bool,
+    leading_space: bool,
+    leading_break: bool,
+    trailing_space: bool,
+    trailing_break: bool,
+    break_space: bool,
+    space_break: bool,
+}
+
+impl Findings {
+    /// The styles the findings allow, as yaml.v2 derives them.
+    ///
+    /// Flow-context permissions are not tracked: Sloth's documents never hold a scalar inside
+    /// a flow collection (only empty `{}` and `[]` are flow).
+    fn analysis(&self) -> Analysis {
+        let mut a = Analysis {
+            multiline: self.line_breaks,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+        if self.leading_space || self.leading_break || self.trailing_space || self.trailing_break {
+            a.block_plain_allowed = false;
+        }
+        if self.trailing_space {
+            a.block_allowed = false;
+        }
+        if self.break_space {
+            a.block_plain_allowed = false;
+            a.single_quoted_allowed = false;
+        }
+        if self.space_break || self.special_characters {
+            a.block_plain_allowed = false;
+            a.single_quoted_allowed = false;
+            a.block_allowed = false;
+        }
+        if self.line_breaks || self.block_indicators {
+            a.block_plain_allowed = false;
+        }
+        a
+    }
+}
+
+/// [`analyze_chars`] for the common case, a non-empty scalar of printable ASCII and `\n`
+/// (names, labels, expressions), in one pass over its bytes; `None` for any other scalar.
+fn analyze_ascii(value: &str) -> Option<Findings> {
+    let bytes = value.as_bytes();
+    let (first, last) = (bytes[0], bytes[bytes.len() - 1]);
+    // Without tabs and other breaks, "followed by whitespace" (yaml.v2 `is_blankz`) is
+    // "followed by a space or the end", and "preceded by whitespace" is "after a space or a
+    // `\n`".
+    let followed_by_space = |i: usize| bytes.get(i + 1).is_none_or(|&b| b == b' ');
+    let mut f = Findings {
+        block_indicators: value.starts_with("---")
+            || value.starts_with("...")
+            || matches!(
+                first,
+                b'#' | b','
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'&'
+                    | b'*'
+                    | b'!'
+                    | b'|'
+                    | b'>'
+                    | b'\''
+                    | b'"'
+                    | b'%'
+                    | b'@'
+                    | b'`'
+            )
+            || (matches!(first, b'?' | b'-') && followed_by_space(0)),
+        leading_space: first == b' ',
+        leading_break: first == b'\n',
+        trailing_space: last == b' ',
+        trailing_break: last == b'\n',
+        ..Findings::default()
+    };
+    let mut previous = 0u8; // nothing before the first byte (a `#` there is handled above)
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b':' if followed_by_space(i) => f.block_indicators = true,
+            b'#' if previous == b' ' || previous == b'\n' => f.block_indicators = true,
+            b' ' => f.break_space |= previous == b'\n',
+            b'\n' => {
+                f.line_breaks = true;
+                f.space_break |= previous == b' ';
+            }
+            0x21..=0x7e => {}
+            _ => return None,
+        }
+        previous = b;
+    }
+    Some(f)
+}
+
+/// yaml.v2 `yaml_emitter_analyze_scalar` over the characters of a non-empty `value`.
+fn analyze_chars(value: &str) -> Findings {
+    let mut chars = value.chars().peekable();
+    let mut f = Findings {
+        block_indicators: value.starts_with("---") || value.starts_with("..."),
+        ..Findings::default()
+    };
     let mut preceded_by_whitespace = true;
     let mut previous_space = false;
     let mut previous_break = false;
 
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = i + 1 >= n || is_blank(chars[i + 1]);
-        if i == 0 {
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let last = next.is_none();
+        let followed_by_whitespace = next.is_none_or(is_blank);
+        if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => block_indicators = true,
-                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                | '%' | '@' | '`' => f.block_indicators = true,
+                '?' | ':' | '-' if followed_by_whitespace => f.block_indicators = true,
                 _ => {}
             }
         } else {
             match c {
-                ':' if followed_by_whitespace => block_indicators = true,
-                '#' if preceded_by_whitespace => block_indicators = true,
+                ':' if followed_by_whitespace => f.block_indicators = true,
+                '#' if preceded_by_whitespace => f.block_indicators = true,
                 _ => {}
             }
         }
 
         if !is_printable(c) {
-            special_characters = true;
+            f.special_characters = true;
         }
         if c == ' ' {
-            leading_space |= i == 0;
-            trailing_space |= i == n - 1;
-            break_space |= previous_break;
+            f.leading_space |= first;
+            f.trailing_space |= last;
+            f.break_space |= previous_break;
             previous_space = true;
             previous_break = false;
         } else if is_break(c) {
-            line_breaks = true;
-            leading_break |= i == 0;
-            trailing_break |= i == n - 1;
-            space_break |= previous_space;
+            f.line_breaks = true;
+            f.leading_break |= first;
+            f.trailing_break |= last;
+            f.space_break |= previous_space;
             previous_space = false;
             previous_break = true;
         } else {
@@ -297,35 +416,9 @@ fn analyze(value: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blankz(c);
+        first = false;
     }
-
-    // Flow-context permissions are not tracked: Sloth's documents never hold a scalar inside
-    // a flow collection (only empty `{}` and `[]` are flow).
-    let mut a = Analysis {
-        multiline: line_breaks,
-        block_plain_allowed: true,
-        single_quoted_allowed: true,
-        block_allowed: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break {
-        a.block_plain_allowed = false;
-    }
-    if trailing_space {
-        a.block_allowed = false;
-    }
-    if break_space {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-    }
-    if space_break || special_characters {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-        a.block_allowed = false;
-    }
-    if line_breaks || block_indicators {
-        a.block_plain_allowed = false;
-    }
-    a
+    f
 }
 
 /// yaml.v2 `yaml_emitter_select_scalar_style` in block context.
@@ -893,57 +986,87 @@ impl Emitter {
     // compat(sloth): plain scalars fold at a single space once the column is past 80, with the
     // continuation indented (key indent + 2); keys never fold (sloth-generation.md §7.2).
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        let chars: Vec<char> = value.chars().collect();
         if !self.whitespace {
             self.put(' ');
         }
-        let mut spaces = false;
-        let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
-            if c == ' ' {
-                let next_is_space = chars.get(i + 1) == Some(&' ');
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
-                    self.write_indent();
+        if value.is_ascii() && !value.bytes().any(|b| b == b'\n' || b == b'\r') {
+            self.write_plain_ascii_line(value, allow_breaks);
+        } else {
+            let mut spaces = false;
+            let mut breaks = false;
+            let mut chars = value.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == ' ' {
+                    let next_is_space = chars.peek() == Some(&' ');
+                    if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
+                        self.write_indent();
+                    } else {
+                        self.put(c);
+                    }
+                    spaces = true;
+                } else if is_break(c) {
+                    if !breaks && c == '\n' {
+                        self.put_break();
+                    }
+                    self.write_break(c);
+                    self.indention = true;
+                    breaks = true;
                 } else {
+                    if breaks {
+                        self.write_indent();
+                    }
                     self.put(c);
+                    self.indention = false;
+                    spaces = false;
+                    breaks = false;
                 }
-                spaces = true;
-            } else if is_break(c) {
-                if !breaks && c == '\n' {
-                    self.put_break();
-                }
-                self.write_break(c);
-                self.indention = true;
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.put(c);
-                self.indention = false;
-                spaces = false;
-                breaks = false;
             }
         }
         self.whitespace = false;
         self.indention = false;
     }
 
+    /// [`Self::write_plain`]'s loop for ASCII text without line breaks: the runs between
+    /// spaces go out whole, and only spaces are looked at one by one, where folding may happen.
+    fn write_plain_ascii_line(&mut self, value: &str, allow_breaks: bool) {
+        let bytes = value.as_bytes();
+        let mut spaces = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b' ' {
+                let next_is_space = bytes.get(i + 1) == Some(&b' ');
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space {
+                    self.write_indent();
+                } else {
+                    self.put(' ');
+                }
+                spaces = true;
+                i += 1;
+            } else {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b' ')
+                    .map_or(bytes.len(), |p| i + p);
+                self.out.push_str(&value[i..end]);
+                self.column += end - i;
+                self.indention = false;
+                spaces = false;
+                i = end;
+            }
+        }
+    }
+
     fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
-        let chars: Vec<char> = value.chars().collect();
-        let n = chars.len();
         self.write_indicator("'", true, false, false);
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        let mut chars = value.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
             if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && i > 0
-                    && i < n - 1
-                    && chars[i + 1] != ' '
-                {
+                // Not at the first or last character, and not before another space.
+                let fold_here = !first && chars.peek().is_some_and(|&n| n != ' ');
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && fold_here {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -968,6 +1091,7 @@ impl Emitter {
                 spaces = false;
                 breaks = false;
             }
+            first = false;
         }
         self.write_indicator("'", false, false, false);
         self.whitespace = false;
@@ -977,55 +1101,24 @@ impl Emitter {
     // compat(sloth): yaml.v2's double-quoted escapes, folding with a `\` before a leading
     // space of the continuation line (sloth-generation.md §7.2).
     fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
-        let chars: Vec<char> = value.chars().collect();
-        let n = chars.len();
         // compat(sloth): yaml.v2 checks for a byte-order mark at the start of the value instead
         // of at the current character, so a value starting with U+FEFF is escaped entirely
         // (sloth-generation.md §7.2).
         let starts_with_bom = value.starts_with('\u{feff}');
         self.write_indicator("\"", true, false, false);
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        let mut chars = value.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
             if !is_printable(c) || starts_with_bom || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
-                match c {
-                    '\0' => self.put('0'),
-                    '\u{07}' => self.put('a'),
-                    '\u{08}' => self.put('b'),
-                    '\t' => self.put('t'),
-                    '\n' => self.put('n'),
-                    '\u{0b}' => self.put('v'),
-                    '\u{0c}' => self.put('f'),
-                    '\r' => self.put('r'),
-                    '\u{1b}' => self.put('e'),
-                    '"' => self.put('"'),
-                    '\\' => self.put('\\'),
-                    '\u{85}' => self.put('N'),
-                    '\u{a0}' => self.put('_'),
-                    '\u{2028}' => self.put('L'),
-                    '\u{2029}' => self.put('P'),
-                    _ => {
-                        let v = u32::from(c);
-                        let (letter, width) = if v <= 0xff {
-                            ('x', 2)
-                        } else if v <= 0xffff {
-                            ('u', 4)
-                        } else {
-                            ('U', 8)
-                        };
-                        self.put(letter);
-                        for k in (0..width).rev() {
-                            let digit = (v >> (4 * k)) & 0xf;
-                            let hex = char::from_digit(digit, 16).expect("a hex digit");
-                            self.put(hex.to_ascii_uppercase());
-                        }
-                    }
-                }
+                self.put_escape(c);
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < n - 1 {
+                let next = chars.peek().copied();
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && !first && next.is_some() {
                     self.write_indent();
-                    if chars[i + 1] == ' ' {
+                    if next == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -1036,25 +1129,66 @@ impl Emitter {
                 self.put(c);
                 spaces = false;
             }
+            first = false;
         }
         self.write_indicator("\"", false, false, false);
         self.whitespace = false;
         self.indention = false;
     }
 
+    /// The escape of `c` after its `\` in a double-quoted scalar.
+    fn put_escape(&mut self, c: char) {
+        match c {
+            '\0' => self.put('0'),
+            '\u{07}' => self.put('a'),
+            '\u{08}' => self.put('b'),
+            '\t' => self.put('t'),
+            '\n' => self.put('n'),
+            '\u{0b}' => self.put('v'),
+            '\u{0c}' => self.put('f'),
+            '\r' => self.put('r'),
+            '\u{1b}' => self.put('e'),
+            '"' => self.put('"'),
+            '\\' => self.put('\\'),
+            '\u{85}' => self.put('N'),
+            '\u{a0}' => self.put('_'),
+            '\u{2028}' => self.put('L'),
+            '\u{2029}' => self.put('P'),
+            _ => {
+                let v = u32::from(c);
+                let (letter, width) = if v <= 0xff {
+                    ('x', 2)
+                } else if v <= 0xffff {
+                    ('u', 4)
+                } else {
+                    ('U', 8)
+                };
+                self.put(letter);
+                for k in (0..width).rev() {
+                    let digit = (v >> (4 * k)) & 0xf;
+                    let hex = char::from_digit(digit, 16).expect("a hex digit");
+                    self.put(hex.to_ascii_uppercase());
+                }
+            }
+        }
+    }
+
     // compat(sloth): literal blocks get `|`, `|-` or `|+` by their trailing line breaks and an
     // indentation indicator `2` when they start with a space or a break; empty lines carry no
     // indentation (sloth-generation.md §7.2).
     fn write_literal(&mut self, value: &str) {
-        let chars: Vec<char> = value.chars().collect();
-        let n = chars.len();
+        // Literal style is only chosen for values with a line break, so never empty.
+        let first = value.chars().next().expect("a literal scalar is not empty");
+        let mut from_end = value.chars().rev();
+        let last = from_end.next().expect("a literal scalar is not empty");
+        let before_last = from_end.next();
         self.write_indicator("|", true, false, false);
-        if chars[0] == ' ' || is_break(chars[0]) {
+        if first == ' ' || is_break(first) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
-        let chomp = if !is_break(chars[n - 1]) {
+        let chomp = if !is_break(last) {
             Some("-")
-        } else if n == 1 || is_break(chars[n - 2]) {
+        } else if before_last.is_none_or(is_break) {
             Some("+")
         } else {
             None
@@ -1066,7 +1200,7 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for &c in &chars {
+        for c in value.chars() {
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
@@ -1207,6 +1341,41 @@ mod tests {
         ];
         for (value, want) in cases {
             assert_eq!(one(value), format!("x: {want}\n"), "value {value:?}");
+        }
+    }
+
+    /// The one-pass ASCII analysis finds what the character walk finds, for every string of
+    /// up to five characters over an alphabet of the characters that matter to it.
+    #[test]
+    fn ascii_analysis_matches_the_character_walk() {
+        let alphabet = [' ', '\n', ':', '#', '-', '?', '.', 'a', '\'', '|', '\t'];
+        let mut strings = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for s in &strings {
+                for c in alphabet {
+                    let t = format!("{s}{c}");
+                    let slow = analyze_chars(&t);
+                    match analyze_ascii(&t) {
+                        Some(fast) => assert_eq!(fast, slow, "{t:?}"),
+                        None => assert!(t.contains('\t'), "{t:?} left to the walk"),
+                    }
+                    checked += 1;
+                    longer.push(t);
+                }
+            }
+            strings = longer;
+        }
+        assert!(checked > 100_000);
+        for t in [
+            "---x", "...", "a: b", "a:", "x #y", "a\n#b", "é", "\u{85}x", "a\r",
+        ] {
+            if let Some(fast) = analyze_ascii(t) {
+                assert_eq!(fast, analyze_chars(t), "{t:?}");
+            } else {
+                assert!(!t.is_ascii() || t.contains('\r'), "{t:?}");
+            }
         }
     }
 
