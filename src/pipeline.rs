@@ -363,7 +363,7 @@ fn verify_exprs(group: &SloGroup, plan: &plan::Plan) -> Result<(), (String, Stri
         }
         for group in rules.groups() {
             for rule in &group.rules {
-                if let Err(e) = crate::promql::parse(&rule.expr) {
+                if let Err(e) = crate::promql::check(&rule.expr) {
                     let name = if rule.record.is_empty() {
                         &rule.alert
                     } else {

@@ -4,7 +4,8 @@
 //! `18446744073709551615…` seconds, which overflows `Duration::from_secs_f64` inside the
 //! parser. slogen reads specs anyone in an organisation can edit and must never panic on them,
 //! so every parse goes through [`parse`], which turns a panic inside the parser into an
-//! ordinary parse error. While a guarded parse runs, a panic hook keeps the parser's panic
+//! ordinary parse error. [`check`] answers whether text parses without compiling the same
+//! regex matchers again and again. While a guarded parse runs, a panic hook keeps the parser's panic
 //! message off stderr; every other panic still reaches the previous hook.
 
 use std::any::Any;
@@ -18,11 +19,20 @@ thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
 }
 
+mod check;
+
+pub use check::check;
+
 /// Parses `text` as PromQL; a panic inside the parser becomes an error naming its cause.
 pub fn parse(text: &str) -> Result<Expr, String> {
+    guarded(|| parser::parse(text))
+}
+
+/// Runs `f`, a call into promql-parser; a panic inside it becomes an error naming its cause.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     install_quiet_hook();
     GUARDED.with(|g| g.set(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| parser::parse(text)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
     match result {
         Ok(parsed) => parsed,

@@ -328,7 +328,7 @@ pub fn check_query(query: &str, dialect: Dialect) -> Vec<(&'static str, String)>
 /// Parses a rendered expression in `dialect`.
 pub fn parse_expr(expr: &str, dialect: Dialect) -> Result<(), String> {
     match dialect {
-        Dialect::PromQl => crate::promql::parse(expr).map(|_| ()),
+        Dialect::PromQl => crate::promql::check(expr),
         // MetricsQL accepts everything PromQL does and more; with no MetricsQL parser in the
         // Rust ecosystem, only what cannot be an expression in either language is refused.
         Dialect::MetricsQl => {
