@@ -3,6 +3,9 @@
 //! compat(sloth): keys keep the order of Prometheus' `rulefmt` structs (`name, interval,
 //! rules`; `record, alert, expr, for, labels, annotations`) while label and annotation maps are
 //! sorted the yaml.v2 way (sloth-generation.md §7.1).
+//!
+//! The file is written straight into one string with [`yaml::Writer`]: these are the largest
+//! documents slogen writes, and building a [`yaml::Value`] tree first cost as much as writing.
 
 use super::yaml::{self, Value};
 use super::{header, EmitError};
@@ -11,50 +14,70 @@ use crate::plan::{Plan, Rule, RuleGroup};
 
 /// The header and the rules file for one document.
 pub fn document(plan: &Plan) -> Result<String, EmitError> {
-    let groups: Vec<Value> = plan
-        .slos
-        .iter()
-        .flat_map(|(_, rules)| rules.groups())
-        .map(group)
-        .collect();
-    if groups.is_empty() {
+    let mut groups = plan.slos.iter().flat_map(|(_, rules)| rules.groups());
+    let Some(first) = groups.next() else {
         return Err(EmitError::NoRules);
+    };
+    let mut w = yaml::Writer::new(header(&plan.info.version));
+    w.map();
+    w.key("groups");
+    w.seq();
+    for g in std::iter::once(first).chain(groups) {
+        w.item();
+        group(&mut w, g);
     }
-    let doc = Value::Map(vec![("groups".into(), Value::Seq(groups))]);
-    Ok(header(&plan.info.version) + &yaml::to_string(&doc))
+    w.end();
+    w.end();
+    Ok(w.finish())
 }
 
-fn group(g: &RuleGroup) -> Value {
-    let mut m = vec![("name".to_string(), Value::Str(g.name.clone()))];
+/// One group; `plan::Rules::groups` gives only groups with rules.
+fn group(w: &mut yaml::Writer, g: &RuleGroup) {
+    w.map();
+    w.entry("name", &g.name);
     if !g.interval.is_zero() {
-        m.push(("interval".into(), Value::Str(g.interval.to_string())));
+        w.entry("interval", &g.interval.to_string());
     }
-    m.push((
-        "rules".into(),
-        Value::Seq(g.rules.iter().map(rule).collect()),
-    ));
-    Value::Map(m)
+    w.key("rules");
+    w.seq();
+    for r in &g.rules {
+        w.item();
+        rule(w, r);
+    }
+    w.end();
+    w.end();
 }
 
-fn rule(r: &Rule) -> Value {
-    let mut m = Vec::new();
+fn rule(w: &mut yaml::Writer, r: &Rule) {
+    w.map();
     if !r.record.is_empty() {
-        m.push(("record".to_string(), Value::Str(r.record.clone())));
+        w.entry("record", &r.record);
     }
     if !r.alert.is_empty() {
-        m.push(("alert".to_string(), Value::Str(r.alert.clone())));
+        w.entry("alert", &r.alert);
     }
-    m.push(("expr".into(), Value::Str(r.expr.clone())));
+    w.entry("expr", &r.expr);
     if !r.for_.is_zero() {
-        m.push(("for".into(), Value::Str(r.for_.to_string())));
+        w.entry("for", &r.for_.to_string());
     }
-    if !r.labels.is_empty() {
-        m.push(("labels".into(), sorted_map(&r.labels)));
+    for (key, labels) in [("labels", &r.labels), ("annotations", &r.annotations)] {
+        if !labels.is_empty() {
+            w.key(key);
+            w.map();
+            for (k, v) in natural_order(labels) {
+                w.entry(k, v);
+            }
+            w.end();
+        }
     }
-    if !r.annotations.is_empty() {
-        m.push(("annotations".into(), sorted_map(&r.annotations)));
-    }
-    Value::Map(m)
+    w.end();
+}
+
+/// A label map's entries in yaml.v2's natural key order.
+fn natural_order(labels: &Labels) -> Vec<(&String, &String)> {
+    let mut entries: Vec<_> = labels.iter().collect();
+    entries.sort_by(|a, b| yaml::natural_cmp(a.0, b.0));
+    entries
 }
 
 /// A label map in yaml.v2's natural key order.

@@ -54,17 +54,89 @@ impl From<String> for Value {
 /// The only exception to the final `\n` is yaml.v2's own: a last scalar written as a `|+`
 /// literal keeps all its trailing line breaks.
 pub fn to_string(v: &Value) -> String {
-    let mut e = Emitter::new();
-    e.node(
-        v,
-        Context {
-            mapping: false,
-            simple_key: false,
-        },
-    );
+    let mut e = Emitter::new(String::new());
+    e.node(v, IN_SEQUENCE);
     // DOCUMENT-END: an implicit end only finishes the current line.
     e.write_indent();
     e.out
+}
+
+/// Writes a document event by event, with the emitter [`to_string`] uses, for callers that
+/// would otherwise build a large [`Value`] only to write it once: the generated rules files.
+///
+/// Only non-empty block collections can be written this way (empty ones take yaml.v2's flow
+/// form, which only [`to_string`] writes), and map keys come out in the order given.
+pub struct Writer {
+    e: Emitter,
+    /// The last event was a mapping key, so the next node is that key's value.
+    after_key: bool,
+}
+
+impl Writer {
+    /// A writer appending to `prefix` (for example a header ending in a line break).
+    pub fn new(prefix: String) -> Self {
+        Writer {
+            e: Emitter::new(prefix),
+            after_key: false,
+        }
+    }
+
+    /// Starts a block mapping; [`Self::end`] ends it.
+    pub fn map(&mut self) {
+        self.e.increase_indent(false, false);
+        self.after_key = false;
+    }
+
+    /// A key of the current mapping; its value is the next node written.
+    pub fn key(&mut self, key: &str) {
+        self.e.mapping_key(key);
+        self.after_key = true;
+    }
+
+    /// Starts a block sequence; [`Self::end`] ends it.
+    pub fn seq(&mut self) {
+        let ctx = if self.after_key {
+            IN_MAPPING
+        } else {
+            IN_SEQUENCE
+        };
+        self.e.sequence_start(ctx);
+        self.after_key = false;
+    }
+
+    /// Starts an item of the current sequence.
+    pub fn item(&mut self) {
+        self.e.sequence_item();
+        self.after_key = false;
+    }
+
+    /// A Go string value.
+    pub fn str(&mut self, s: &str) {
+        let ctx = if self.after_key {
+            IN_MAPPING
+        } else {
+            IN_SEQUENCE
+        };
+        self.e.scalar(s, requested_string_style(s), ctx);
+        self.after_key = false;
+    }
+
+    /// A `key: value` pair of strings.
+    pub fn entry(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.str(value);
+    }
+
+    /// Ends the innermost mapping or sequence.
+    pub fn end(&mut self) {
+        self.e.pop_indent();
+    }
+
+    /// The text written, ending like [`to_string`]'s.
+    pub fn finish(mut self) -> String {
+        self.e.write_indent();
+        self.e.out
+    }
 }
 
 /// yaml.v2 keyList.Less "natural" ordering of map keys (team2 < team10, _x < A < a, a_b < a1).
@@ -793,6 +865,17 @@ fn days_in_month(month: u32, year: u32) -> u32 {
 // ---------------------------------------------------------------------------------------------
 // The emitter (emitterc.go), driven by a tree walk instead of an event queue.
 
+/// A mapping value (not a key).
+const IN_MAPPING: Context = Context {
+    mapping: true,
+    simple_key: false,
+};
+/// A sequence item, or the document's root.
+const IN_SEQUENCE: Context = Context {
+    mapping: false,
+    simple_key: false,
+};
+
 /// Where a node sits, as far as the emitter's decisions go.
 #[derive(Debug, Clone, Copy)]
 struct Context {
@@ -815,9 +898,9 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn new() -> Self {
+    fn new(out: String) -> Self {
         Emitter {
-            out: String::new(),
+            out,
             column: 0,
             whitespace: true,
             indention: true,
@@ -859,55 +942,68 @@ impl Emitter {
 
     fn block_mapping(&mut self, entries: &[(String, Value)]) {
         self.increase_indent(false, false);
-        let in_mapping = Context {
-            mapping: true,
-            simple_key: false,
-        };
         for (key, value) in entries {
-            self.write_indent();
-            let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !analyze(key).multiline;
-            if simple {
-                let key_ctx = Context {
-                    mapping: true,
-                    simple_key: true,
-                };
-                self.scalar(key, requested_string_style(key), key_ctx);
-                self.write_indicator(":", false, false, false);
-            } else {
-                // compat(sloth): long or multi-line keys use the complex form `? key` /
-                // `: value` (sloth-generation.md §7.2).
-                self.write_indicator("?", true, false, true);
-                self.scalar(key, requested_string_style(key), in_mapping);
-                self.write_indent();
-                self.write_indicator(":", true, false, true);
-            }
-            self.node(value, in_mapping);
+            self.mapping_key(key);
+            self.node(value, IN_MAPPING);
         }
         self.pop_indent();
     }
 
+    /// One key of a block mapping, up to and including its `:`.
+    fn mapping_key(&mut self, key: &str) {
+        self.write_indent();
+        let analysis = analyze(key);
+        if key.len() <= MAX_SIMPLE_KEY_LEN && !analysis.multiline {
+            let key_ctx = Context {
+                mapping: true,
+                simple_key: true,
+            };
+            self.scalar_analyzed(key, &analysis, requested_string_style(key), key_ctx);
+            self.write_indicator(":", false, false, false);
+        } else {
+            // compat(sloth): long or multi-line keys use the complex form `? key` /
+            // `: value` (sloth-generation.md §7.2).
+            self.write_indicator("?", true, false, true);
+            self.scalar_analyzed(key, &analysis, requested_string_style(key), IN_MAPPING);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+    }
+
     fn block_sequence(&mut self, items: &[Value], ctx: Context) {
+        self.sequence_start(ctx);
+        for item in items {
+            self.sequence_item();
+            self.node(item, IN_SEQUENCE);
+        }
+        self.pop_indent();
+    }
+
+    fn sequence_start(&mut self, ctx: Context) {
         // compat(sloth): a block sequence that is a mapping value is not indented
         // (`groups:` / `- name:` in the same column; sloth-generation.md §7.2).
         let indentless = ctx.mapping && !self.indention;
         self.increase_indent(false, indentless);
-        for item in items {
-            self.write_indent();
-            self.write_indicator("-", true, false, true);
-            self.node(
-                item,
-                Context {
-                    mapping: false,
-                    simple_key: false,
-                },
-            );
-        }
-        self.pop_indent();
+    }
+
+    /// The `-` of one sequence item.
+    fn sequence_item(&mut self) {
+        self.write_indent();
+        self.write_indicator("-", true, false, true);
     }
 
     fn scalar(&mut self, value: &str, requested: Style, ctx: Context) {
-        let analysis = analyze(value);
-        let style = select_style(requested, value, &analysis, ctx.simple_key);
+        self.scalar_analyzed(value, &analyze(value), requested, ctx);
+    }
+
+    fn scalar_analyzed(
+        &mut self,
+        value: &str,
+        analysis: &Analysis,
+        requested: Style,
+        ctx: Context,
+    ) {
+        let style = select_style(requested, value, analysis, ctx.simple_key);
         self.increase_indent(true, false);
         let allow_breaks = !ctx.simple_key;
         match style {
