@@ -24,6 +24,7 @@ mod prom_server;
 mod promtool_check;
 mod props;
 mod prove;
+mod regex_matchers;
 mod schema;
 mod slo_plugins;
 mod support;
