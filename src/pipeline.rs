@@ -343,22 +343,42 @@ impl Generator {
                     )
                 }]
             })?;
-        if self.verify_exprs {
-            verify_exprs(&group, &plan)
-                .map_err(|(slo, message)| vec![problem(code::EXPR, Some(slo), message)])?;
-        }
+        verify_exprs(&group, &plan, self.verify_exprs).map_err(|(slo, pos, message)| {
+            vec![Problem {
+                pos,
+                ..problem(code::EXPR, Some(slo), message)
+            }]
+        })?;
         let text =
             emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
         Ok((text, group))
     }
 }
 
-/// Parses every generated rule expression; SLOs validated as MetricsQL are skipped, since no
+/// Parses the generated rule expressions of every SLO when `all` (`--verify-exprs`), else of
+/// the SLOs whose queries glue `{{.window}}` to other text, the one way a query validated in
+/// `1m` can still give an expression Prometheus rejects in another window
+/// ([`model::validate::window_glued`]). SLOs validated as MetricsQL are skipped, since no
 /// MetricsQL parser exists in Rust.
-fn verify_exprs(group: &SloGroup, plan: &plan::Plan) -> Result<(), (String, String)> {
+fn verify_exprs(
+    group: &SloGroup,
+    plan: &plan::Plan,
+    all: bool,
+) -> Result<(), (String, Pos, String)> {
     for (slo, (id, rules)) in group.slos.iter().zip(&plan.slos) {
+        let glued = match &slo.sli {
+            model::Sli::Events {
+                error_query,
+                total_query,
+            } => [error_query, total_query]
+                .into_iter()
+                .any(|q| model::validate::window_glued(q)),
+            model::Sli::Raw { error_ratio_query } => {
+                model::validate::window_glued(error_ratio_query)
+            }
+        };
         let validators = model::lower::validators(&slo.plugins);
-        if validators.contains(&model::Dialect::MetricsQl) {
+        if !(all || glued) || validators.contains(&model::Dialect::MetricsQl) {
             continue;
         }
         for group in rules.groups() {
@@ -369,9 +389,20 @@ fn verify_exprs(group: &SloGroup, plan: &plan::Plan) -> Result<(), (String, Stri
                     } else {
                         &rule.record
                     };
+                    let hint = if glued {
+                        "; a `{{.window}}` in the SLI queries touches the text around it, and \
+                         this window, substituted as text, does not make a valid expression"
+                    } else {
+                        ""
+                    };
                     return Err((
                         id.clone(),
-                        format!("generated expression of {name:?} in group {:?} does not parse as PromQL: {e}", group.name),
+                        slo.pos,
+                        format!(
+                            "generated expression of {name:?} in group {:?} does not parse as \
+                             PromQL: {e}{hint}",
+                            group.name
+                        ),
                     ));
                 }
             }

@@ -325,6 +325,20 @@ pub fn check_query(query: &str, dialect: Dialect) -> Vec<(&'static str, String)>
     Vec::new()
 }
 
+/// Whether a `{{ .window }}` placeholder in `query` touches a letter, digit, `_` or `.`.
+///
+/// The window is substituted as text, so such a query can parse in the `1m` it is validated
+/// with and not in another window: `[30d{{.window}}]` is `30d1m` (a duration) but `30d1d`
+/// (not one) in the day-long windows. Queries like `rate{{.window}}` in a recording-rule name
+/// are legitimate, so this is a reason to check every generated window, not an error.
+pub fn window_glued(query: &str) -> bool {
+    let glue =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    WINDOW_RE.find_iter(query).any(|m| {
+        glue(query[..m.start()].chars().next_back()) || glue(query[m.end()..].chars().next())
+    })
+}
+
 /// Parses a rendered expression in `dialect`.
 pub fn parse_expr(expr: &str, dialect: Dialect) -> Result<(), String> {
     match dialect {
@@ -351,6 +365,15 @@ mod tests {
         assert!(check_name("a").is_some());
         assert!(check_name("-slo1").is_some());
         assert!(check_name("").unwrap().contains("required"));
+    }
+
+    #[test]
+    fn glued_windows() {
+        assert!(!window_glued("sum(rate(x[{{.window}}]))"));
+        assert!(!window_glued("rate(x[{{ .window }}:1m]) offset 5m"));
+        assert!(window_glued("rate(x[30d{{.window}}])"));
+        assert!(window_glued("job:errors:rate{{.window}}"));
+        assert!(window_glued("rate(x[{{.window}}0])"));
     }
 
     #[test]

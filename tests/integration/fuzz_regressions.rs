@@ -102,3 +102,20 @@ fn fuzz_generate_trailing_comment_in_a_query_is_refused() {
     let (code, stderr) = generate_cli(&spec_with_total_query(block));
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// generate: `[30d{{.window}}]` validates (`30d1m` is a duration) but the SLI rule of the 1d
+/// window read `[30d1d]`, which Prometheus rejects. Queries that glue the placeholder to other
+/// text are now checked in every window they are written with.
+#[test]
+fn fuzz_generate_window_glued_to_a_duration_is_refused() {
+    let query = "sum(rate(http_requests_total[30d{{.window}}]))";
+    let (code, stderr) = generate_cli(&spec_with_total_query(query));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("30d1d"), "{stderr}");
+    assert!(stderr.contains("touches the text around it"), "{stderr}");
+    assert!(stderr.contains("slo.yaml:4:"), "{stderr}");
+    // Glued to a recording rule's name, the placeholder gives a valid name in every window.
+    let recorded = "sum(job:http_requests:rate{{.window}})";
+    let (code, stderr) = generate_cli(&spec_with_total_query(recorded));
+    assert_eq!(code, Some(0), "{stderr}");
+}
