@@ -438,3 +438,19 @@ fn config_file_disables_and_relevels() {
         text(&bad.stderr)
     );
 }
+
+/// A query that glues `{{.window}}` to a duration validates in `1m` but not in the 1d window
+/// generate writes; lint reports it at the query's line, as generate refuses it.
+#[test]
+fn window_glued_to_a_duration_is_reported_in_the_window_that_breaks() {
+    let spec = "version: \"prometheus/v1\"\nservice: \"svc\"\nslos:\n  - name: \"slo1\"\n    objective: 99.9\n    sli:\n      events:\n        error_query: sum(rate(http_requests_total{code=~\"5..\"}[30d{{.window}}]))\n        total_query: sum(job:http_requests:rate{{.window}})\n    alerting:\n      page_alert:\n        disable: true\n      ticket_alert:\n        disable: true\n";
+    let diags = lint_inputs(
+        &[(PathBuf::from("glued.yaml"), spec.as_bytes().to_vec())],
+        Dialect::PromQl,
+    );
+    let v010: Vec<_> = diags.iter().filter(|d| d.code == "V010").collect();
+    assert_eq!(v010.len(), 1, "{diags:?}");
+    assert_eq!(v010[0].span.start.line, 8, "{diags:?}");
+    assert!(v010[0].message.contains("`1d`"), "{}", v010[0].message);
+    assert!(v010[0].message.contains("30d1d"), "{}", v010[0].message);
+}
