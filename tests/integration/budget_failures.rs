@@ -67,9 +67,27 @@ fn assert_failure(url: &str, extra: &[&str], message: &str) {
     );
 }
 
+/// A loopback port that refuses connections while the returned socket lives: bound, so no
+/// other test's server can be given it, but never listening. (A port merely found free can be
+/// taken by a concurrent test's stub before the command connects.)
+fn refusing_port() -> (socket2::Socket, u16) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
+    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");
+    socket.bind(&addr.into()).expect("bind a loopback port");
+    let port = socket
+        .local_addr()
+        .expect("local addr")
+        .as_socket()
+        .expect("an IP address")
+        .port();
+    (socket, port)
+}
+
 #[test]
 fn prometheus_down_is_connection_refused() {
-    let url = format!("http://127.0.0.1:{}", free_port());
+    let (_bound, port) = refusing_port();
+    let url = format!("http://127.0.0.1:{port}");
     assert_failure(&url, &[], &format!("cannot reach Prometheus at {url}: connection refused (is Prometheus running on that address?)"));
 }
 
