@@ -1,6 +1,8 @@
 //! Whether a plain scalar would read back as a string under yaml.v2's YAML 1.1 rules; the
 //! writer quotes every string that would not.
 
+use crate::yaml::resolve::is_yaml_float;
+
 /// True when yaml.v2 would read `s`, written plain, back as a string (`resolve` gives `!!str`).
 // compat(sloth): yaml.v2 resolves YAML 1.1 style: yes/no/on/off are bools, `0x1F`, `0o17`,
 // `017` and `0b101` are ints, `2024-01-01` is a timestamp (sloth-generation.md §7.2).
@@ -36,7 +38,7 @@ pub(super) fn resolves_to_string(s: &str) -> bool {
             if go_parse_int(&plain, 0) || go_parse_uint(&plain, 0).is_some() {
                 return false;
             }
-            if is_yaml_style_float(&plain) && go_parse_float(&plain).is_some() {
+            if is_yaml_float(&plain) && go_parse_float(&plain).is_some() {
                 return false;
             }
             if let Some(rest) = plain.strip_prefix("0b") {
@@ -102,46 +104,6 @@ pub(super) fn go_parse_int(s: &str, base: u32) -> bool {
         Some(u) => u < 1 << 63,
         None => false,
     }
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (resolve.go `yamlStyleFloat`).
-pub(super) fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// Go `strconv.ParseFloat(s, 64)` for the strings yaml.v2 passes it: `None` on a syntax error
