@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path};
-use super::fsio::{sweep_stale_temps, write_atomic, WriteOutcome};
+use super::fsio::{commit, stage, sweep_stale_temps, Staged};
 use super::generate::{print_check, read_spec, GenerateArgs};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
 use crate::pipeline::Generator;
@@ -58,24 +58,44 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
             }
         }
     }
-    // Specs are independent: each is generated and then written (or compared) at once, by a
-    // few worker threads, so memory holds one output per worker, never the whole tree.
+    if !args.check {
+        sweep_leftovers(&expected);
+    }
+    // Specs are independent: each is generated and then staged in a temporary file beside its
+    // output (or compared, with --check) at once, by a few worker threads, so memory holds one
+    // output per worker, never the whole tree.
     let results = process_all(&jobs, generator, args.check);
     let mut stale = Vec::new();
-    let (mut generated, mut written, mut unchanged) = (0usize, 0usize, 0usize);
+    let mut staged = Vec::new();
+    let (mut generated, mut unchanged) = (0usize, 0usize);
     for r in results {
         for m in &r.messages {
             let _ = writeln!(err, "{m}");
         }
         match r.outcome {
             Outcome::Failed => failures += 1,
-            Outcome::Written => (generated, written) = (generated + 1, written + 1),
+            Outcome::Staged(s) => {
+                generated += 1;
+                staged.push(s);
+            }
             Outcome::Unchanged | Outcome::Current => {
                 (generated, unchanged) = (generated + 1, unchanged + 1)
             }
             Outcome::Stale(s) => {
                 generated += 1;
                 stale.push(s);
+            }
+        }
+    }
+    // Then every staged output goes in place: one sync for all, one rename each.
+    let mut written = 0usize;
+    for (path, result) in commit(staged) {
+        match result {
+            Ok(()) => written += 1,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e:#}");
+                let _ = writeln!(err, "error: {}: left as it was", path.display());
+                (generated, failures) = (generated - 1, failures + 1);
             }
         }
     }
@@ -99,20 +119,6 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         } else {
             code
         });
-    }
-
-    // Temporary files that killed runs left next to the outputs (README "Limits").
-    let folders: BTreeSet<&Path> = expected
-        .iter()
-        .filter_map(|t| Path::new(t).parent())
-        .collect();
-    for folder in folders {
-        let dir = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        sweep_stale_temps(dir);
     }
 
     let removed = if args.prune {
@@ -146,6 +152,23 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Removes the temporary files that killed runs left next to the outputs (README "Limits").
+/// Done before this run stages its own, so none of them can be old enough to be swept.
+fn sweep_leftovers(expected: &BTreeSet<String>) {
+    let folders: BTreeSet<&Path> = expected
+        .iter()
+        .filter_map(|t| Path::new(t).parent())
+        .collect();
+    for folder in folders {
+        let dir = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        sweep_stale_temps(dir);
+    }
 }
 
 /// compat(sloth): with a folder input, `-o` must be a folder other than the input.
@@ -183,7 +206,8 @@ fn check_output_folder(input: &Path, out: &str) -> anyhow::Result<()> {
 /// What happened to one spec.
 enum Outcome {
     Failed,
-    Written,
+    /// Written to a temporary file, to be put in place with the others.
+    Staged(Staged),
     Unchanged,
     /// `--check`: the output is current.
     Current,
@@ -242,7 +266,7 @@ fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> V
         .collect()
 }
 
-/// Generates one spec, then writes its output (or compares it, with `--check`).
+/// Generates one spec, then stages its output (or compares it, with `--check`).
 fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Processed {
     let mut messages = Vec::new();
     let failed = |messages: Vec<String>| Processed {
@@ -275,12 +299,12 @@ fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Proc
         };
         return Processed { messages, outcome };
     }
-    match write_atomic(Path::new(target), &bytes) {
-        Ok(WriteOutcome::Written) => Processed {
+    match stage(Path::new(target), &bytes) {
+        Ok(Some(s)) => Processed {
             messages,
-            outcome: Outcome::Written,
+            outcome: Outcome::Staged(s),
         },
-        Ok(WriteOutcome::Unchanged) => Processed {
+        Ok(None) => Processed {
             messages,
             outcome: Outcome::Unchanged,
         },

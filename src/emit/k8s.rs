@@ -2,10 +2,15 @@
 //!
 //! compat(sloth): Sloth writes these through a JSON round trip, so every map, struct-like or
 //! not, comes out in yaml.v2's natural key order, and `for` is dropped from rules
-//! (sloth-generation.md §8).
+//! (sloth-generation.md §8). The struct-like maps' keys are written here already in that
+//! order; label and annotation maps are sorted with [`yaml::natural_cmp`].
+//!
+//! Like the rules file, the object is written straight into one string with [`yaml::Writer`]:
+//! building a [`yaml::Value`] tree first and sorting it cost more than writing it (a
+//! `generate --check` of this repository's `slos/` spent a quarter of its instructions there).
 
 use super::header;
-use super::yaml::{self, Value};
+use super::yaml;
 use crate::plan::{Plan, Rule, RuleGroup};
 
 /// The header and the `PrometheusRule` for one Kubernetes document.
@@ -19,78 +24,102 @@ pub fn document(plan: &Plan) -> String {
         labels.retain(|(lk, _)| lk != k);
         labels.push((k.to_string(), v.to_string()));
     }
-    let mut metadata = Vec::new();
+    let mut w = yaml::Writer::new(header(&plan.info.version));
+    w.map();
+    w.entry("apiVersion", "monitoring.coreos.com/v1");
+    w.entry("kind", "PrometheusRule");
+    w.key("metadata");
+    w.map();
     if let Some(ann) = &kube.annotations {
-        metadata.push(("annotations".to_string(), str_map(ann)));
+        w.key("annotations");
+        str_map(&mut w, ann.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    metadata.push(("labels".to_string(), str_map(&labels)));
+    w.key("labels");
+    str_map(&mut w, labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if !kube.name.is_empty() {
-        metadata.push(("name".into(), Value::Str(kube.name.clone())));
+        w.entry("name", &kube.name);
     }
     if !kube.namespace.is_empty() {
-        metadata.push(("namespace".into(), Value::Str(kube.namespace.clone())));
+        w.entry("namespace", &kube.namespace);
     }
-    let groups: Vec<Value> = plan
+    w.end();
+    w.key("spec");
+    w.map();
+    w.key("groups");
+    let mut groups = plan
         .slos
         .iter()
         .flat_map(|(_, rules)| rules.groups())
-        .map(group)
-        .collect();
-    let mut doc = Value::Map(vec![
-        (
-            "apiVersion".into(),
-            Value::Str("monitoring.coreos.com/v1".into()),
-        ),
-        ("kind".into(), Value::Str("PrometheusRule".into())),
-        ("metadata".into(), Value::Map(metadata)),
-        (
-            "spec".into(),
-            Value::Map(vec![("groups".into(), Value::Seq(groups))]),
-        ),
-    ]);
-    yaml::sort_natural(&mut doc, true);
-    header(&plan.info.version) + &yaml::to_string(&doc)
+        .peekable();
+    if groups.peek().is_none() {
+        w.empty_seq();
+    } else {
+        w.seq();
+        for g in groups {
+            w.item();
+            group(&mut w, g);
+        }
+        w.end();
+    }
+    w.end();
+    w.end();
+    w.finish()
 }
 
-fn str_map(pairs: &[(String, String)]) -> Value {
-    Value::Map(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
-            .collect(),
-    )
+/// A map of strings, its keys in yaml.v2's natural order (`{}` when empty).
+fn str_map<'a>(w: &mut yaml::Writer, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    let mut pairs: Vec<_> = pairs.collect();
+    if pairs.is_empty() {
+        w.empty_map();
+        return;
+    }
+    // Stable, like the tree sort it replaces: equal keys keep their order.
+    pairs.sort_by(|a, b| yaml::natural_cmp(a.0, b.0));
+    w.map();
+    for (k, v) in pairs {
+        w.entry(k, v);
+    }
+    w.end();
 }
 
-fn group(g: &RuleGroup) -> Value {
-    let mut m = vec![
-        ("name".to_string(), Value::Str(g.name.clone())),
-        (
-            "rules".to_string(),
-            Value::Seq(g.rules.iter().map(rule).collect()),
-        ),
-    ];
+/// One group, keys in natural order: `interval`, `name`, `rules`.
+fn group(w: &mut yaml::Writer, g: &RuleGroup) {
+    w.map();
     if !g.interval.is_zero() {
-        m.push(("interval".into(), Value::Str(g.interval.to_string())));
+        w.entry("interval", &g.interval.to_string());
     }
-    Value::Map(m)
+    w.entry("name", &g.name);
+    w.key("rules");
+    w.seq();
+    for r in &g.rules {
+        w.item();
+        rule(w, r);
+    }
+    w.end();
+    w.end();
 }
 
-fn rule(r: &Rule) -> Value {
-    let mut m = vec![("expr".to_string(), Value::Str(r.expr.clone()))];
-    if !r.record.is_empty() {
-        m.push(("record".into(), Value::Str(r.record.clone())));
-    }
+fn pairs(l: &crate::model::Labels) -> impl Iterator<Item = (&str, &str)> {
+    l.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+}
+
+/// One rule, keys in natural order: `alert`, `annotations`, `expr`, `labels`, `record`.
+fn rule(w: &mut yaml::Writer, r: &Rule) {
+    w.map();
     if !r.alert.is_empty() {
-        m.push(("alert".into(), Value::Str(r.alert.clone())));
-    }
-    let pairs = |l: &crate::model::Labels| -> Vec<(String, String)> {
-        l.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-    };
-    if !r.labels.is_empty() {
-        m.push(("labels".into(), str_map(&pairs(&r.labels))));
+        w.entry("alert", &r.alert);
     }
     if !r.annotations.is_empty() {
-        m.push(("annotations".into(), str_map(&pairs(&r.annotations))));
+        w.key("annotations");
+        str_map(w, pairs(&r.annotations));
     }
-    Value::Map(m)
+    w.entry("expr", &r.expr);
+    if !r.labels.is_empty() {
+        w.key("labels");
+        str_map(w, pairs(&r.labels));
+    }
+    if !r.record.is_empty() {
+        w.entry("record", &r.record);
+    }
+    w.end();
 }

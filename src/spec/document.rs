@@ -6,10 +6,6 @@
 //! (§2.2), so `version: "prometheus/v1" # comment` is not detected. Both are reproduced here,
 //! keeping each document's position in the file.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::SpecKind;
 use crate::source::Pos;
 
@@ -79,27 +75,85 @@ fn push_doc(docs: &mut Vec<Document>, current: &mut String, origin: Option<Pos>)
     });
 }
 
-static PROM_V1: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^version: +['"]?prometheus/v1['"]?\r?\n? *$"#).expect("valid regex")
-});
-static K8S_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^kind: +['"]?PrometheusServiceLevel['"]? *$"#).expect("valid regex")
-});
-static K8S_API: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^apiVersion: +['"]?sloth.slok.dev/v1['"]? *$"#).expect("valid regex")
-});
-static OPENSLO_KIND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?m)^kind: +['"]?SLO['"]? *$"#).expect("valid regex"));
-static OPENSLO_ALPHA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1alpha['"]? *$"#).expect("valid regex")
-});
-static OPENSLO_V1: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^apiVersion: +['"]?openslo/v1['"]? *$"#).expect("valid regex")
-});
-static OPENSLO_V1_ANY_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^kind: +['"]?(SLO|SLI|DataSource|Service|AlertPolicy)['"]? *$"#)
-        .expect("valid regex")
-});
+/// One of Sloth's detection regexes, `(?m)^KEY: +['"]?VALUE['"]? *$`, matched by hand.
+///
+/// Compiling Sloth's seven regexes cost more than the rest of a small `generate --check` run
+/// (README "Benchmarks"); this matcher is checked against them in the tests. As in the regex,
+/// `.` in a value stands for any character but a line break.
+struct LineRule {
+    key: &'static str,
+    values: &'static [&'static str],
+    /// `prometheus/v1` also allows a `\r` before the end of the line (`\r?\n? *$`).
+    cr: bool,
+}
+
+const PROM_V1: LineRule = LineRule {
+    key: "version",
+    values: &["prometheus/v1"],
+    cr: true,
+};
+const K8S_KIND: LineRule = LineRule::new("kind", &["PrometheusServiceLevel"]);
+const K8S_API: LineRule = LineRule::new("apiVersion", &["sloth.slok.dev/v1"]);
+const OPENSLO_KIND: LineRule = LineRule::new("kind", &["SLO"]);
+const OPENSLO_ALPHA: LineRule = LineRule::new("apiVersion", &["openslo/v1alpha"]);
+const OPENSLO_V1: LineRule = LineRule::new("apiVersion", &["openslo/v1"]);
+const OPENSLO_V1_ANY_KIND: LineRule = LineRule::new(
+    "kind",
+    &["SLO", "SLI", "DataSource", "Service", "AlertPolicy"],
+);
+
+impl LineRule {
+    const fn new(key: &'static str, values: &'static [&'static str]) -> Self {
+        LineRule {
+            key,
+            values,
+            cr: false,
+        }
+    }
+
+    /// True when some line of `text` matches (a line starts at the text's start or after `\n`).
+    fn is_match(&self, text: &str) -> bool {
+        text.split('\n').any(|line| self.line_matches(line))
+    }
+
+    fn line_matches(&self, line: &str) -> bool {
+        let Some(rest) = line
+            .strip_prefix(self.key)
+            .and_then(|r| r.strip_prefix(':'))
+        else {
+            return false;
+        };
+        let value = rest.trim_start_matches(' ');
+        if value.len() == rest.len() {
+            return false;
+        }
+        // Every value starts with a letter, so a leading quote can only be the optional one.
+        let value = value.strip_prefix(['\'', '"']).unwrap_or(value);
+        self.values.iter().any(|want| {
+            let Some(after) = strip_pattern(value, want) else {
+                return false;
+            };
+            let after = after.strip_prefix(['\'', '"']).unwrap_or(after);
+            let after = match after.strip_prefix('\r') {
+                Some(a) if self.cr => a,
+                _ => after,
+            };
+            after.bytes().all(|b| b == b' ')
+        })
+    }
+}
+
+/// `text` without a leading match of `pattern`, where `.` matches any one character.
+fn strip_pattern<'a>(text: &'a str, pattern: &str) -> Option<&'a str> {
+    let mut chars = text.char_indices();
+    for p in pattern.chars() {
+        let (_, c) = chars.next()?;
+        if p != '.' && p != c {
+            return None;
+        }
+    }
+    Some(chars.as_str())
+}
 
 /// Detects a document's format with Sloth's regexes, in Sloth's order. OpenSLO v1 is
 /// slogen's extension and is tried last, so it never changes what Sloth would detect.
@@ -145,6 +199,91 @@ mod tests {
     #[test]
     fn comment_only_file_has_no_documents() {
         assert!(split_documents("# only\n#comments\n").is_empty());
+    }
+
+    /// The hand matchers agree with Sloth's regexes, on texts built to sit near their edges.
+    #[test]
+    fn line_rules_match_like_sloths_regexes() {
+        use regex::Regex;
+        let rules = [
+            (
+                &PROM_V1,
+                r#"(?m)^version: +['"]?prometheus/v1['"]?\r?\n? *$"#,
+            ),
+            (
+                &K8S_KIND,
+                r#"(?m)^kind: +['"]?PrometheusServiceLevel['"]? *$"#,
+            ),
+            (
+                &K8S_API,
+                r#"(?m)^apiVersion: +['"]?sloth.slok.dev/v1['"]? *$"#,
+            ),
+            (&OPENSLO_KIND, r#"(?m)^kind: +['"]?SLO['"]? *$"#),
+            (
+                &OPENSLO_ALPHA,
+                r#"(?m)^apiVersion: +['"]?openslo/v1alpha['"]? *$"#,
+            ),
+            (&OPENSLO_V1, r#"(?m)^apiVersion: +['"]?openslo/v1['"]? *$"#),
+            (
+                &OPENSLO_V1_ANY_KIND,
+                r#"(?m)^kind: +['"]?(SLO|SLI|DataSource|Service|AlertPolicy)['"]? *$"#,
+            ),
+        ];
+        let keys = ["version", "kind", "apiVersion", " kind", "Kind", "kind:"];
+        let values = [
+            "prometheus/v1",
+            "prometheus/v10",
+            "PrometheusServiceLevel",
+            "sloth.slok.dev/v1",
+            "slothXslokédev/v1",
+            "sloth.slok.dev/v1alpha",
+            "openslo/v1alpha",
+            "openslo/v1",
+            "SLO",
+            "SLI",
+            "SLOs",
+            "DataSource",
+            "Service",
+            "AlertPolicy",
+            "",
+        ];
+        let seps = [": ", ":   ", ":", ":\t", ": \t"];
+        let quotes = ["", "'", "\"", "''", "\"'"];
+        let tails = [
+            "", " ", "  ", "\r", "\r ", " \r", "\t", "x", " # c", "\r\n  ", "\r\r",
+        ];
+        let mut checked = 0;
+        for (rule, pattern) in rules {
+            let re = Regex::new(pattern).unwrap();
+            for key in keys {
+                for sep in seps {
+                    for value in values {
+                        for (qa, qb) in quotes
+                            .iter()
+                            .flat_map(|a| quotes.iter().map(move |b| (a, b)))
+                        {
+                            for tail in tails {
+                                let line = format!("{key}{sep}{qa}{value}{qb}{tail}");
+                                for text in [
+                                    line.clone(),
+                                    format!("a: 1\n{line}\nb: 2"),
+                                    format!("{line}\n"),
+                                    format!("x{line}"),
+                                ] {
+                                    assert_eq!(
+                                        rule.is_match(&text),
+                                        re.is_match(&text),
+                                        "{pattern} on {text:?}"
+                                    );
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
     }
 
     #[test]

@@ -49,8 +49,15 @@ pub struct WindowsError {
 }
 
 impl WindowCatalog {
-    /// Sloth's embedded catalog: google-30d and google-28d.
+    /// Sloth's embedded catalog: google-30d and google-28d. Parsed once per process: every
+    /// generator starts from it, and parsing it cost as much as a small spec.
     pub fn sloth_default() -> Self {
+        static DEFAULT: std::sync::LazyLock<WindowCatalog> =
+            std::sync::LazyLock::new(WindowCatalog::parse_embedded);
+        DEFAULT.clone()
+    }
+
+    fn parse_embedded() -> Self {
         let mut catalog = WindowCatalog::default();
         for (name, text) in [
             ("google-30d.yaml", GOOGLE_30D),

@@ -43,12 +43,6 @@ pub fn run(args: &[&str]) -> Run {
     run_env(args, &[])
 }
 
-/// A loopback port nobody listens on right now.
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    l.local_addr().expect("local addr").port()
-}
-
 /// Runs budget, gate and report against `url` and checks each says `message` and exits as
 /// documented: 2 for every one of these failures.
 fn assert_failure(url: &str, extra: &[&str], message: &str) {

@@ -8,12 +8,11 @@
 //! computes itself from Prometheus' HTTP API. Missing python3, the `mcp` package, promtool or
 //! prometheus fails the test (`./scripts/test` installs them).
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{promtool, root, slogen_bin, text};
+use crate::support::{promtool, root, server_port, slogen_bin, text};
 
 /// A Prometheus server on loopback, stopped (by its PID) when dropped.
 struct Prometheus {
@@ -35,11 +34,6 @@ fn prometheus_bin() -> PathBuf {
             .find(|p| p.is_file())
     });
     found.expect("prometheus not found on PATH: install Debian's `prometheus` package (./scripts/test does it)")
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    l.local_addr().expect("bound address").port()
 }
 
 /// Builds the fixture TSDB in `dir` and starts Prometheus over it; returns it and the
@@ -83,7 +77,7 @@ fn start_fixture(dir: &Path) -> (Prometheus, i64) {
         "global:\n  scrape_interval: 1h\n",
     )
     .expect("write config");
-    let port = free_port();
+    let port = server_port();
     let child = Command::new(prometheus_bin())
         .current_dir(dir)
         .args([

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::budget_failures::free_port;
+use crate::support::server_port;
 
 /// Starts `prometheus "$@"` in the background, prints its PID, and waits for stdin to close;
 /// then stops it, waits for it and removes `$CLEANUP` unless a `keep` line came first (twice:
@@ -53,7 +53,7 @@ impl PromServer {
     /// test process ends without dropping the server.
     pub fn start(data: &Path, config: &Path, cleanup: &Path) -> PromServer {
         prometheus_bin();
-        let port = free_port();
+        let port = server_port();
         let log = data.with_extension(format!("{port}.log"));
         let mut supervisor = Command::new("sh")
             .arg("-c")

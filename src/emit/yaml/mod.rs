@@ -71,8 +71,8 @@ pub fn to_string(v: &Value) -> String {
 /// Writes a document event by event, with the emitter [`to_string`] uses, for callers that
 /// would otherwise build a large [`Value`] only to write it once: the generated rules files.
 ///
-/// Only non-empty block collections can be written this way (empty ones take yaml.v2's flow
-/// form, which only [`to_string`] writes), and map keys come out in the order given.
+/// Map keys come out in the order given; empty collections take yaml.v2's flow form
+/// ([`Writer::empty_map`], [`Writer::empty_seq`]).
 pub struct Writer {
     e: Emitter,
     /// The last event was a mapping key, so the next node is that key's value.
@@ -132,6 +132,18 @@ impl Writer {
     pub fn entry(&mut self, key: &str, value: &str) {
         self.key(key);
         self.str(value);
+    }
+
+    /// An empty mapping, in yaml.v2's flow form ` {}`.
+    pub fn empty_map(&mut self) {
+        self.e.empty_flow("{", "}");
+        self.after_key = false;
+    }
+
+    /// An empty sequence, in yaml.v2's flow form ` []`.
+    pub fn empty_seq(&mut self) {
+        self.e.empty_flow("[", "]");
+        self.after_key = false;
     }
 
     /// Ends the innermost mapping or sequence.
