@@ -24,14 +24,9 @@ pub enum WriteOutcome {
 /// reader (or a crash) sees the old file or the new one, never a part. Parent folders are
 /// created. A file that already holds `bytes` is left alone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<WriteOutcome> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == bytes {
-            return Ok(WriteOutcome::Unchanged);
-        }
-    }
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
+    let Some(tmp) = write_temp(path, bytes)? else {
+        return Ok(WriteOutcome::Unchanged);
+    };
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("syncing {}", path.display()))?;
@@ -55,15 +50,7 @@ pub struct Staged {
 /// Writes `bytes` to a temporary file in `path`'s folder, to be moved over `path` by
 /// [`commit`]; `None` when `path` already holds these bytes. Parent folders are created.
 pub fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<Staged>> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == bytes {
-            return Ok(None);
-        }
-    }
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(Some(Staged {
+    Ok(write_temp(path, bytes)?.map(|tmp| Staged {
         temp: tmp.into_temp_path(),
         dest: path.to_path_buf(),
     }))
@@ -108,22 +95,36 @@ fn sync_staged(staged: &[Staged]) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn sync_staged(staged: &[Staged]) -> std::io::Result<()> {
     for s in staged {
-        std::fs::File::open(&*s.temp)?.sync_all()?;
+        // Opened for writing: some systems only flush a file through a writable handle.
+        std::fs::File::options()
+            .write(true)
+            .open(&*s.temp)?
+            .sync_all()?;
     }
     Ok(())
 }
 
-fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+/// `bytes` in a new temporary file in `path`'s folder (created if missing); `None` when `path`
+/// already holds exactly these bytes, so an unchanged output keeps its mtime.
+fn write_temp(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<tempfile::NamedTempFile>> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing == bytes {
+            return Ok(None);
+        }
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    tempfile::Builder::new()
+    let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(Some(tmp))
 }
 
 const TEMP_PREFIX: &str = ".slogen-";
