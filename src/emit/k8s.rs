@@ -46,21 +46,10 @@ pub fn document(plan: &Plan) -> String {
     w.key("spec");
     w.map();
     w.key("groups");
-    let mut groups = plan
-        .slos
-        .iter()
-        .flat_map(|(_, rules)| rules.groups())
-        .peekable();
-    if groups.peek().is_none() {
-        w.empty_seq();
-    } else {
-        w.seq();
-        for g in groups {
-            w.item();
-            group(&mut w, g);
-        }
-        w.end();
-    }
+    w.seq_of(
+        plan.slos.iter().flat_map(|(_, rules)| rules.groups()),
+        group,
+    );
     w.end();
     w.end();
     w.finish()
@@ -90,12 +79,7 @@ fn group(w: &mut yaml::Writer, g: &RuleGroup) {
     }
     w.entry("name", &g.name);
     w.key("rules");
-    w.seq();
-    for r in &g.rules {
-        w.item();
-        rule(w, r);
-    }
-    w.end();
+    w.seq_of(&g.rules, rule);
     w.end();
 }
 

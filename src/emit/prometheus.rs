@@ -21,12 +21,7 @@ pub fn document(plan: &Plan) -> Result<String, EmitError> {
     let mut w = yaml::Writer::new(header(&plan.info.version));
     w.map();
     w.key("groups");
-    w.seq();
-    for g in std::iter::once(first).chain(groups) {
-        w.item();
-        group(&mut w, g);
-    }
-    w.end();
+    w.seq_of(std::iter::once(first).chain(groups), group);
     w.end();
     Ok(w.finish())
 }
@@ -39,12 +34,7 @@ fn group(w: &mut yaml::Writer, g: &RuleGroup) {
         w.entry("interval", &g.interval.to_string());
     }
     w.key("rules");
-    w.seq();
-    for r in &g.rules {
-        w.item();
-        rule(w, r);
-    }
-    w.end();
+    w.seq_of(&g.rules, rule);
     w.end();
 }
 

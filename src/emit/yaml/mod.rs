@@ -146,6 +146,26 @@ impl Writer {
         self.after_key = false;
     }
 
+    /// A block sequence with one item per element of `items`, each written by `write`; the
+    /// flow form ` []` when there are none.
+    pub fn seq_of<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut Writer, T),
+    ) {
+        let mut items = items.into_iter().peekable();
+        if items.peek().is_none() {
+            self.empty_seq();
+            return;
+        }
+        self.seq();
+        for item in items {
+            self.item();
+            write(self, item);
+        }
+        self.end();
+    }
+
     /// Ends the innermost mapping or sequence.
     pub fn end(&mut self) {
         self.e.pop_indent();
