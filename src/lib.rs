@@ -16,7 +16,9 @@
 //! - [`plan`]: stage 3, SLOs expanded into rule groups, with Sloth's plugin chain.
 //! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
 //! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
-//! - [`budget`]: error budgets, the deployment-gate policy and reports, read through [`prom`].
+//! - [`live`]: the one read model: SLO statuses, violations, trends and report data from
+//!   a live Prometheus, read through [`prom`].
+//! - [`budget`]: decisions on those facts: policy levels and the deployment gate.
 //! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
 //! - [`schema`]: JSON Schemas of the input formats, for editors (`slogen schema`).
 //! - [`diag`]: diagnostics as data, and their renderers (human, JSON, SARIF, GitHub).
@@ -27,6 +29,7 @@ pub mod duration;
 pub mod gofmt;
 pub mod promql;
 pub mod source;
+pub mod timefmt;
 
 pub mod diag;
 
@@ -45,6 +48,10 @@ pub mod emit;
 pub mod pipeline;
 
 pub mod prom;
+
+pub mod http;
+
+pub mod live;
 
 pub mod budget;
 #[cfg(feature = "mcp")]

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::SloStatus;
+use crate::live::SloStatus;
 use crate::prom::Error;
 
 /// What the remaining budget says about shipping.

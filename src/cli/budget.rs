@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::prom_args::{PromArgs, SelectArgs};
 use crate::budget::policy::{percent, Levels, PolicyLevel};
-use crate::budget::{fetch_statuses, SloStatus};
+use crate::live::{fetch_statuses, SloStatus};
 
 /// Exit status when Prometheus could not answer or had no data.
 pub const EXIT_NO_ANSWER: u8 = 2;

@@ -12,10 +12,10 @@ use anyhow::Context;
 use clap::Args;
 
 use super::prom_args::{PromArgs, SelectArgs};
-use crate::budget::fetch_statuses;
 use crate::budget::policy::{
     decide, parse_percent, parse_policy, GateDecision, GatePolicy, Verdict,
 };
+use crate::live::fetch_statuses;
 
 /// Exit status: deploy.
 pub const EXIT_ALLOW: u8 = 0;

@@ -22,7 +22,6 @@ pub mod report;
 pub mod report_render;
 pub mod schema;
 pub mod test_rules;
-pub mod timefmt;
 pub mod validate;
 
 use std::io::Write;

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Args;
 
-use crate::budget::Selector;
 use crate::duration::Duration;
+use crate::live::Selector;
 use crate::prom::{parse_header, Auth, Client, ClientOptions};
 
 /// How to reach Prometheus.
@@ -82,7 +82,7 @@ impl PromArgs {
     pub fn at(&self) -> anyhow::Result<Option<f64>> {
         self.time
             .as_deref()
-            .map(|t| super::timefmt::parse_time(t).context("--time"))
+            .map(|t| crate::timefmt::parse_time(t).context("--time"))
             .transpose()
     }
 }

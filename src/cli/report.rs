@@ -13,8 +13,8 @@ use clap::{Args, ValueEnum};
 use super::budget::no_answer;
 use super::prom_args::{PromArgs, SelectArgs};
 use super::report_render;
-use crate::budget::report::{build_report, ReportWindow};
 use crate::duration::Duration;
+use crate::live::report::{build_report, ReportWindow};
 
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {

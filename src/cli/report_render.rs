@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use crate::budget::policy::percent;
-use crate::budget::report::{Report, SloReport};
+use crate::live::report::{Report, SloReport};
 
 use super::budget::{budget_cell, objective_percent};
-use super::timefmt::format_utc;
+use crate::timefmt::format_utc;
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

@@ -8,6 +8,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::live::round;
 use crate::model::{Sli, Slo};
 use crate::prove::explain::{explain_slo, human, ConditionExplain};
 
@@ -131,12 +132,6 @@ pub(crate) fn summary(e: &Explanation) -> String {
         ));
     }
     s
-}
-
-/// Rounds away float noise (`0.0009999999999999432` → `0.001`) for people and JSON.
-pub(crate) fn round(v: f64, digits: i32) -> f64 {
-    let p = 10f64.powi(digits);
-    (v * p).round() / p
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@
 mod argocd;
 mod catalog;
 mod explain;
-mod live;
 mod server;
 mod tools;
 

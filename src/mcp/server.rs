@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 use super::argocd::{Rollback, SyncStatus};
 use super::catalog::Catalog;
 use super::explain::Explanation;
-use super::live::Trend;
 use super::tools::{self, Answer, BudgetAnswer, RiskAnswer, SlosAnswer, State, ViolationsAnswer};
+use crate::live::trend::Trend;
 
 /// The MCP server: shared state plus the tool table.
 #[derive(Clone)]

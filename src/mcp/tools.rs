@@ -11,13 +11,15 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::budget::policy::{self, GatePolicy, PolicyLevel, Verdict};
-use crate::budget::{self, Selector, SloStatus};
 use crate::duration::Duration;
+use crate::live::{self, round, Selector, SloStatus};
 use crate::prom::Client;
 
 use super::catalog::Catalog;
-use super::explain::{self, round, Explanation};
-use super::live::{self, rfc3339, Trend, Violation};
+use super::explain::{self, Explanation};
+use crate::live::trend::{self, Trend};
+use crate::live::violations::{self, Violation};
+use crate::timefmt::rfc3339;
 
 /// What the server was started with.
 pub(crate) struct State {
@@ -139,7 +141,7 @@ fn statuses(
         service: service.map(str::to_string),
         slo: slo.map(str::to_string),
     };
-    match budget::fetch_statuses(&state.client, &sel, Some(state.now())) {
+    match live::fetch_statuses(&state.client, &sel, Some(state.now())) {
         Ok(v) => Ok(v),
         Err(e @ crate::prom::Error::NoData { .. }) => {
             let catalog = state.catalog()?;
@@ -194,9 +196,9 @@ pub(crate) fn list_slo_violations(state: &State) -> Result<Answer<ViolationsAnsw
     let catalog = state.catalog()?;
     let at = state.now();
     let slos: Vec<&crate::model::Slo> = catalog.slos.iter().map(|(_, s)| s).collect();
-    let violations = live::violations(&state.client, &slos, at).map_err(|e| e.to_string())?;
+    let violations = violations::violations(&state.client, &slos, at).map_err(|e| e.to_string())?;
     let exhausted: Vec<BudgetRow> =
-        match budget::fetch_statuses(&state.client, &Selector::default(), Some(at)) {
+        match live::fetch_statuses(&state.client, &Selector::default(), Some(at)) {
             Ok(v) => v
                 .iter()
                 .filter(|s| s.known_budget().is_some_and(|b| b <= 0.0))
@@ -345,7 +347,7 @@ pub(crate) fn list_slos(
     service: Option<&str>,
 ) -> Result<Answer<SlosAnswer>, String> {
     let catalog = state.catalog()?;
-    let (running, prometheus_error) = match live::running(&state.client, state.now()) {
+    let (running, prometheus_error) = match trend::running(&state.client, state.now()) {
         Ok(r) => (r, None),
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
@@ -486,7 +488,7 @@ pub(crate) fn get_sli_trend(
     let spec = catalog
         .find(service, slo)
         .map_err(|l| l.message(service, Some(slo)))?;
-    let t = live::trend(&state.client, spec, range.trim(), secs, state.now())
+    let t = trend::trend(&state.client, spec, range.trim(), secs, state.now())
         .map_err(|e| e.to_string())?;
     if t.sli_mean_percent.is_none() {
         return Err(format!("no data: slo:sli_error:ratio_rate5m{{sloth_id=\"{}\"}} has no samples between {} and {}", t.id, t.start, t.end));
@@ -582,7 +584,7 @@ pub(crate) fn rollback_deployment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::budget::FiringAlert;
+    use crate::live::FiringAlert;
 
     #[test]
     fn ranges_are_durations_between_an_hour_and_ninety_days() {

@@ -5,7 +5,7 @@
 //! produce on demand (down, hung, HTTP and API errors) are in [`super::budget_failures`].
 
 use serde_json::Value;
-use slogen::cli::timefmt::format_utc;
+use slogen::timefmt::format_utc;
 
 use super::budget_failures::{run, run_env};
 use super::http_stub::Stub;

@@ -1,4 +1,7 @@
-//! Times on the command line and in reports: RFC 3339 or Unix seconds in, UTC text out.
+//! Times on the command line, in reports and in JSON: RFC 3339 or Unix seconds in, UTC text out.
+//!
+//! One place for every command: flags such as `--time` and `--at` parse with [`parse_time`],
+//! JSON carries [`rfc3339`], human text [`format_utc`].
 
 use anyhow::{bail, Context};
 
@@ -69,6 +72,19 @@ pub fn format_utc(t: f64) -> String {
     )
 }
 
+/// Formats Unix seconds as RFC 3339 in UTC, to the second (`2026-11-27T10:00:00Z`).
+pub fn rfc3339(t: f64) -> String {
+    let secs = t.floor() as i64;
+    let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -103,6 +119,17 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_instants() {
+        assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400.0), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000.5), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(-1.0), "1969-12-31T23:59:59Z");
+        for t in [0.0, 951_782_400.0, 1_767_225_600.0] {
+            assert_eq!(parse_time(&rfc3339(t)).unwrap(), t);
+        }
+    }
 
     #[test]
     fn parses_rfc3339_and_unix_seconds() {
