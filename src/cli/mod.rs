@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod budget;
+pub mod controller;
 pub mod discover;
 pub mod docs;
 pub mod explain;
@@ -71,6 +72,14 @@ pub enum Command {
     Report(Box<report::ReportArgs>),
     /// Print the version.
     Version,
+    /// Sloth's in-cluster controller: not in slogen; prints what to do instead.
+    #[command(
+        name = "kubernetes-controller",
+        aliases = ["controller", "k8s-controller"],
+        hide = true,
+        disable_help_flag = true
+    )]
+    KubernetesController(controller::ControllerArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -109,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Budget(a) => budget::run(*a),
         Command::Gate(a) => Ok(gate::run(*a)),
         Command::Report(a) => report::run(*a),
+        Command::KubernetesController(a) => Ok(controller::run(a)),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());
