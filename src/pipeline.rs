@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::duration::Duration;
-use crate::emit;
+use crate::emit::{self, prometheus_rule, OutputFormat, Written};
 use crate::model::{self, Labels, LowerOptions, ModelError, PluginDecl, SloGroup};
 use crate::plan::{self, Disable, SloPlugins};
 use crate::plugins::sli::SliPlugins;
@@ -31,6 +31,8 @@ pub struct Generator {
     /// Parse every generated expression with a PromQL parser before writing (an extension:
     /// Sloth validates only the SLI queries it is given).
     pub verify_exprs: bool,
+    /// What each document is written as (`--output-format`; Sloth's choice by default).
+    pub output: OutputFormat,
 }
 
 impl Default for Generator {
@@ -46,6 +48,7 @@ impl Default for Generator {
             slo_plugins: SloPlugins::builtin(),
             disable: Disable::default(),
             verify_exprs: false,
+            output: OutputFormat::default(),
         }
     }
 }
@@ -135,6 +138,8 @@ pub struct FileOutput {
     pub documents: usize,
     /// `(id, service, name)` of every SLO, for duplicate detection across files.
     pub slos: Vec<(String, String, String)>,
+    /// What each document that produced rules was written as, with its index in the file.
+    pub written: Vec<(usize, Written)>,
 }
 
 impl Generator {
@@ -146,11 +151,15 @@ impl Generator {
             Ok(ctx) => (ctx, Vec::new()),
             Err(p) => (FileContext::default(), p),
         };
+        let mut names = Vec::new();
         for doc in &docs {
             out.documents += 1;
-            match self.generate_document_in(doc, &ctx) {
-                Ok((text, group)) => {
+            match self.generate_named(doc, &ctx, &mut names) {
+                Ok((text, group, written)) => {
                     out.text.push_str(&text);
+                    if let Some(w) = written {
+                        out.written.push((doc.index, w));
+                    }
                     out.slos.extend(
                         group
                             .slos
@@ -315,9 +324,21 @@ impl Generator {
         doc: &Document,
         ctx: &FileContext,
     ) -> Result<(String, SloGroup), Vec<Problem>> {
+        self.generate_named(doc, ctx, &mut Vec::new())
+            .map(|(text, group, _)| (text, group))
+    }
+
+    /// [`Generator::generate_document_in`], naming a wrapped `PrometheusRule` apart from the
+    /// `names` earlier documents of the file took (`shop`, then `shop-2`).
+    fn generate_named(
+        &self,
+        doc: &Document,
+        ctx: &FileContext,
+        names: &mut Vec<String>,
+    ) -> Result<(String, SloGroup, Option<Written>), Vec<Problem>> {
         let group = self.lower_document_in(doc, ctx)?;
         if group.slos.is_empty() {
-            return Ok((String::new(), group));
+            return Ok((String::new(), group, None));
         }
         let problem = |code: &'static str, slo: Option<String>, message: String| Problem {
             document: doc.index,
@@ -349,9 +370,43 @@ impl Generator {
                 ..problem(code::EXPR, Some(slo), message)
             }]
         })?;
-        let text =
-            emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
-        Ok((text, group))
+        let name = match &self.output {
+            OutputFormat::PrometheusRule(meta) if group.kind != SpecKind::Kubernetes => {
+                let service = &group.slos[0].service;
+                let Some(base) = meta
+                    .name
+                    .clone()
+                    .or_else(|| prometheus_rule::name_from_service(service))
+                else {
+                    return Err(vec![problem(
+                        code::EMIT,
+                        None,
+                        format!(
+                            "service {service:?} gives no Kubernetes object name (a name needs \
+                             letters a-z or digits); name the PrometheusRule with --name"
+                        ),
+                    )]);
+                };
+                let max = if meta.name.is_some() {
+                    prometheus_rule::MAX_NAME
+                } else {
+                    prometheus_rule::MAX_LABEL
+                };
+                let name = (1..)
+                    .map(|n| match n {
+                        1 => base.clone(),
+                        n => prometheus_rule::numbered(&base, n, max),
+                    })
+                    .find(|n| !names.contains(n))
+                    .expect("an unused name");
+                names.push(name.clone());
+                name
+            }
+            _ => String::new(),
+        };
+        let (text, written) = emit::document_as(&plan, &self.output, &name)
+            .map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
+        Ok((text, group, Some(written)))
     }
 }
 

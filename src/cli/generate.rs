@@ -14,7 +14,9 @@ use clap::Args;
 use super::args::GenFlags;
 use super::discover::FilterArgs;
 use super::fsio::write_atomic;
+use super::output_format::{name_clashes, OutputArgs};
 use super::outputs::{compare, describe, Planned, Stale};
+use crate::emit::OutputFormat;
 use crate::pipeline::Problem;
 use crate::plan::Disable;
 
@@ -60,6 +62,8 @@ pub struct GenerateArgs {
     #[arg(long = "verify-exprs")]
     pub verify_exprs: bool,
     #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
     pub gen: GenFlags,
 }
 
@@ -81,6 +85,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     generator.verify_exprs = args.verify_exprs;
     let meta = std::fs::metadata(&args.input)
         .with_context(|| format!("reading input {}", args.input.display()))?;
+    generator.output = args.output.format(meta.is_dir())?;
     if meta.is_dir() {
         return super::generate_dir::run(&args, &generator);
     }
@@ -92,6 +97,22 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         Ok(out) => out,
         Err(problems) => return Ok(report(&args.input, &problems)),
     };
+    if matches!(generator.output, OutputFormat::PrometheusRule(_)) {
+        let input = args.input.display().to_string();
+        let written: Vec<_> = out
+            .written
+            .iter()
+            .map(|(d, w)| (input.as_str(), *d, w))
+            .collect();
+        let clashes = name_clashes(&written);
+        if !clashes.is_empty() {
+            let mut err = std::io::stderr().lock();
+            for c in &clashes {
+                let _ = writeln!(err, "error: {c}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+    }
     if args.check {
         let Some(path) = args.out.to_str().filter(|o| *o != "-") else {
             bail!("--check compares with an output file: give -o FILE (with -o - there is nothing to compare)");
@@ -216,6 +237,7 @@ impl Default for GenerateArgs {
             check: false,
             prune: false,
             verify_exprs: false,
+            output: OutputArgs::default(),
             gen: GenFlags::default(),
         }
     }

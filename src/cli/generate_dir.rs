@@ -18,7 +18,9 @@ use anyhow::{bail, Context};
 use super::discover::{discover, go_clean, output_path};
 use super::fsio::{commit, stage, sweep_stale_temps, Staged};
 use super::generate::{print_check, read_spec, GenerateArgs};
+use super::output_format::{mixed_warning, name_clashes, Output};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
+use crate::emit::{OutputFormat, Written};
 use crate::pipeline::Generator;
 
 /// Runs `generate` for a folder input.
@@ -65,6 +67,10 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     // output (or compared, with --check) at once, by a few worker threads, so memory holds one
     // output per worker, never the whole tree.
     let results = process_all(&jobs, generator, args.check);
+    if let Some(code) = check_written(args, generator, out, &jobs, &results, &mut err) {
+        // Nothing staged is committed: dropping the results removes their temporary files.
+        return Ok(code);
+    }
     let mut stale = Vec::new();
     let mut staged = Vec::new();
     let (mut generated, mut unchanged) = (0usize, 0usize);
@@ -154,6 +160,52 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     })
 }
 
+/// What the outputs are, taken together: with `--output-format prometheusrule`, two objects
+/// with one name fail the run before anything is written (exit 1, returned); without a chosen
+/// format, a mix of rules files and Kubernetes objects is worth one warning.
+fn check_written(
+    args: &GenerateArgs,
+    generator: &Generator,
+    out: &str,
+    jobs: &[(&str, String)],
+    results: &[Processed],
+    err: &mut impl Write,
+) -> Option<ExitCode> {
+    let by_spec: Vec<Output> = jobs
+        .iter()
+        .zip(results)
+        .flat_map(|((spec, _), r)| r.written.iter().map(move |(d, w)| (*spec, *d, w)))
+        .collect();
+    if matches!(generator.output, OutputFormat::PrometheusRule(_)) {
+        let clashes = name_clashes(&by_spec);
+        if !clashes.is_empty() {
+            for r in results {
+                for m in &r.messages {
+                    let _ = writeln!(err, "{m}");
+                }
+            }
+            for c in &clashes {
+                let _ = writeln!(err, "error: {c}");
+            }
+            let _ = writeln!(err, "error: nothing was written");
+            return Some(ExitCode::from(1));
+        }
+    }
+    if !args.output.chosen() {
+        let by_output: Vec<Output> = jobs
+            .iter()
+            .zip(results)
+            .flat_map(|((_, target), r)| {
+                r.written.iter().map(move |(d, w)| (target.as_str(), *d, w))
+            })
+            .collect();
+        if let Some(w) = mixed_warning(&go_clean(out), &by_output) {
+            let _ = writeln!(err, "{w}");
+        }
+    }
+    None
+}
+
 /// Removes the temporary files that killed runs left next to the outputs (README "Limits").
 /// Done before this run stages its own, so none of them can be old enough to be swept.
 fn sweep_leftovers(expected: &BTreeSet<String>) {
@@ -219,6 +271,8 @@ enum Outcome {
 struct Processed {
     messages: Vec<String>,
     outcome: Outcome,
+    /// What each of its documents was written as.
+    written: Vec<(usize, Written)>,
 }
 
 /// Processes every `(spec, target)` job, in parallel, returning results in job order.
@@ -272,13 +326,14 @@ fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Proc
     let failed = |messages: Vec<String>| Processed {
         messages,
         outcome: Outcome::Failed,
+        written: Vec::new(),
     };
     let text = match read_spec(Path::new(spec)) {
         Ok(t) => t,
         Err(e) => return failed(vec![format!("error: {e:#}")]),
     };
-    let bytes = match generator.generate_file(&text) {
-        Ok(o) => o.text.into_bytes(),
+    let (bytes, written) = match generator.generate_file(&text) {
+        Ok(o) => (o.text.into_bytes(), o.written),
         Err(problems) => {
             for p in &problems {
                 messages.push(format!("error: {}", p.display(Path::new(spec))));
@@ -297,16 +352,22 @@ fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Proc
             Some(s) => Outcome::Stale(s),
             None => Outcome::Current,
         };
-        return Processed { messages, outcome };
+        return Processed {
+            messages,
+            outcome,
+            written,
+        };
     }
     match stage(Path::new(target), &bytes) {
         Ok(Some(s)) => Processed {
             messages,
             outcome: Outcome::Staged(s),
+            written,
         },
         Ok(None) => Processed {
             messages,
             outcome: Outcome::Unchanged,
+            written,
         },
         Err(e) => failed(vec![format!("error: {e:#}")]),
     }

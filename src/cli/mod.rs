@@ -17,6 +17,7 @@ pub mod init;
 pub mod lint;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+pub mod output_format;
 pub mod outputs;
 pub mod prom_args;
 pub mod report;

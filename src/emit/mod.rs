@@ -2,10 +2,13 @@
 //!
 //! [`yaml`] is a hand-written yaml.v2-compatible writer: no YAML library reproduces yaml.v2's
 //! quoting, folding and key order. [`prometheus`] builds the standard rules file and [`k8s`]
-//! the `PrometheusRule` objects; both only arrange data, and neither decides what is generated.
+//! the `PrometheusRule` objects of Kubernetes specs; [`prometheus_rule`] wraps a rules file in a
+//! `PrometheusRule` (`--output-format prometheusrule`). They only arrange data, and none
+//! decides what is generated.
 
 pub mod k8s;
 pub mod prometheus;
+pub mod prometheus_rule;
 pub mod yaml;
 
 use crate::plan::Plan;
@@ -27,6 +30,56 @@ pub fn document(plan: &Plan) -> Result<String, EmitError> {
     match plan.kind {
         SpecKind::Kubernetes => Ok(k8s::document(plan)),
         _ => prometheus::document(plan),
+    }
+}
+
+/// What `generate` writes for each spec document (`--output-format`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// As Sloth: a `PrometheusRule` for a Kubernetes spec, a rules file for the others.
+    #[default]
+    Sloth,
+    /// A Prometheus rules file for every spec, Kubernetes specs included.
+    Rules,
+    /// A `PrometheusRule` for every spec: `prometheus/v1` and OpenSLO rules wrapped with this
+    /// metadata ([`prometheus_rule`]); Kubernetes specs keep Sloth's object.
+    PrometheusRule(prometheus_rule::ObjectMeta),
+}
+
+/// What one written document is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A Prometheus rules file (`groups:`).
+    Rules,
+    /// A Kubernetes `PrometheusRule`, by namespace (empty: none set) and name.
+    Object { namespace: String, name: String },
+}
+
+/// Writes one document's plan as `format` asks. `name` is the object name for a wrapped
+/// rules file (the caller makes it unique within a file); Kubernetes specs carry their own.
+pub fn document_as(
+    plan: &Plan,
+    format: &OutputFormat,
+    name: &str,
+) -> Result<(String, Written), EmitError> {
+    let kube = || {
+        let meta = plan.kube.clone().unwrap_or_default();
+        Written::Object {
+            namespace: meta.namespace,
+            name: meta.name,
+        }
+    };
+    match (format, plan.kind) {
+        (OutputFormat::Rules, _) => Ok((prometheus::document(plan)?, Written::Rules)),
+        (_, SpecKind::Kubernetes) => Ok((k8s::document(plan), kube())),
+        (OutputFormat::Sloth, _) => Ok((prometheus::document(plan)?, Written::Rules)),
+        (OutputFormat::PrometheusRule(meta), _) => Ok((
+            prometheus_rule::document(plan, name, meta)?,
+            Written::Object {
+                namespace: meta.namespace.clone().unwrap_or_default(),
+                name: name.to_string(),
+            },
+        )),
     }
 }
 

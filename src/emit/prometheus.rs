@@ -14,11 +14,21 @@ use crate::plan::{Plan, Rule, RuleGroup};
 
 /// The header and the rules file for one document.
 pub fn document(plan: &Plan) -> Result<String, EmitError> {
+    write(plan, header(&plan.info.version))
+}
+
+/// The rules file without its header: the `groups:` mapping at column 0, which
+/// [`super::prometheus_rule`] nests under `spec:`.
+pub fn body(plan: &Plan) -> Result<String, EmitError> {
+    write(plan, String::new())
+}
+
+fn write(plan: &Plan, prefix: String) -> Result<String, EmitError> {
     let mut groups = plan.slos.iter().flat_map(|(_, rules)| rules.groups());
     let Some(first) = groups.next() else {
         return Err(EmitError::NoRules);
     };
-    let mut w = yaml::Writer::new(header(&plan.info.version));
+    let mut w = yaml::Writer::new(prefix);
     w.map();
     w.key("groups");
     w.seq_of(std::iter::once(first).chain(groups), group);

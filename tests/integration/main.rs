@@ -21,6 +21,7 @@ mod precommit;
 mod prom_fixture;
 mod prom_model;
 mod prom_server;
+mod prometheusrule;
 mod promtool_check;
 mod props;
 mod prove;
