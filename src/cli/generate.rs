@@ -51,8 +51,9 @@ pub struct GenerateArgs {
         value_name = "ID"
     )]
     pub k8s_transform_plugin_id: String,
-    /// Write nothing; exit 1 with a diff per output that is missing, changed or orphaned.
-    #[arg(long = "check", conflicts_with = "prune")]
+    /// Write nothing; exit 1 with a diff per output that is missing, changed or orphaned
+    /// (with --prune too, which then removes nothing: a pre-commit hook's args plus --check).
+    #[arg(long = "check")]
     pub check: bool,
     /// Remove outputs under -o that carry slogen's header but whose spec is gone (folder input).
     #[arg(long = "prune")]

@@ -1,10 +1,14 @@
 //! `slogen init [DIR]`: scaffolds the layout of an SLOs-as-code repository.
 //!
-//! One example spec in `slos/`, its rules in `generated/` (made by the library, so the tree
-//! passes `slogen generate --check` at once), an ArgoCD Application that syncs `generated/`,
-//! the GitHub workflow that regenerates on push, the pre-commit config, and the JSON Schema the
-//! example spec points yaml-language-server at. Existing files are never overwritten without
-//! `--force`: every conflict is listed and nothing is written.
+//! The loop, end to end: an example spec in `slos/` (unless `slos/` already holds specs) and its
+//! rules in `generated/` (made by the library, so the tree passes `generate --check` at once),
+//! an ArgoCD Application that syncs `generated/`, the GitHub workflows (regenerate on push,
+//! check pull requests, a reusable deployment gate), the pre-commit config, the weekly report
+//! CronJob, the JSON Schemas for editors and the `.gitignore` lines for slogen's temporary
+//! files. Existing files are never overwritten without `--force` (every conflict is listed and
+//! nothing is written); `.gitignore` only gets the lines it lacks.
+//!
+//! Every file is one [`Template`] entry in [`templates`]: add a file there.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,19 +17,28 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use super::discover::{discover, Filters};
 use super::fsio::write_atomic;
+use super::output_format::FormatArg;
+use crate::emit::prometheus_rule::ObjectMeta;
+use crate::emit::OutputFormat;
 use crate::pipeline::Generator;
 use crate::schema::{self, SchemaKind};
+use crate::spec::{self, SpecKind};
 
 /// The placeholder for the team's repository in `argocd/application.yaml`.
 pub const REPO_URL_PLACEHOLDER: &str = "https://git.example.com/your-org/your-slos.git";
-/// The placeholder for the slogen source the workflow and pre-commit build from.
-pub const SLOGEN_GIT_PLACEHOLDER: &str = "https://git.example.com/your-org/slogen.git";
 
-const EXAMPLE_SPEC: &str = include_str!("templates/example-slo.yaml");
-const ARGOCD_APP: &str = include_str!("templates/argocd-application.yaml");
-const GENERATE_WORKFLOW: &str = include_str!("templates/generate-slos.yaml");
-const PRE_COMMIT_CONFIG: &str = include_str!("templates/pre-commit-config.yaml");
+/// slogen's own repository (Cargo.toml `repository`): the pre-commit hooks' source.
+pub const SLOGEN_REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The container image slogen's release workflow pushes for this version.
+pub fn image() -> String {
+    let path = SLOGEN_REPOSITORY
+        .trim_start_matches("https://github.com/")
+        .to_ascii_lowercase();
+    format!("ghcr.io/{path}:{}", env!("CARGO_PKG_VERSION"))
+}
 
 /// The example spec, relative to the scaffolded folder; its rules go to [`EXAMPLE_OUTPUT`].
 pub const EXAMPLE_SPEC_PATH: &str = "slos/example.yaml";
@@ -41,19 +54,169 @@ pub struct InitArgs {
     /// Git URL of this SLO repository, for the ArgoCD Application.
     #[arg(long = "repo-url", default_value = REPO_URL_PLACEHOLDER, value_name = "URL")]
     pub repo_url: String,
-    /// Git URL of the slogen source that CI and pre-commit build slogen from.
-    #[arg(long = "slogen-git", default_value = SLOGEN_GIT_PLACEHOLDER, value_name = "URL")]
-    pub slogen_git: String,
+    /// Git URL of the slogen source for pre-commit; given, CI also builds slogen from it
+    /// instead of installing the release from crates.io.
+    #[arg(long = "slogen-git", value_name = "URL")]
+    pub slogen_git: Option<String>,
+    /// The output format written into the workflows and pre-commit [default: prometheusrule,
+    /// or sloth when every spec already in slos/ is a Kubernetes PrometheusServiceLevel].
+    #[arg(long = "output-format", value_enum, value_name = "FORMAT")]
+    pub output_format: Option<FormatArg>,
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
 }
 
-/// Every file `init` writes: path relative to the folder, and contents.
-pub fn plan(args: &InitArgs) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let generated = Generator::default()
-        .generate_file(EXAMPLE_SPEC)
-        .map_err(|problems| {
+/// How `init` writes a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A new file; an existing one is a conflict unless `--force`.
+    Create,
+    /// Lines added to a file that may exist (`.gitignore`): only the lines it lacks.
+    AppendLines,
+}
+
+/// One file `init` writes.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Relative to the scaffolded folder.
+    pub path: &'static str,
+    pub mode: Mode,
+    pub text: String,
+}
+
+/// What the templates are filled with.
+#[derive(Debug, Clone)]
+pub struct Scaffold {
+    pub repo_url: String,
+    pub slogen_git: Option<String>,
+    pub format: FormatArg,
+    /// Why that format: printed after the files.
+    pub format_reason: String,
+    /// `slos/` holds specs already, so no example is written.
+    pub has_specs: bool,
+}
+
+impl Scaffold {
+    /// Looks at `dir/slos` and decides the output format.
+    pub fn new(args: &InitArgs) -> anyhow::Result<Self> {
+        let kinds = spec_kinds(&args.dir.join("slos"))?;
+        let has_specs = !kinds.is_empty();
+        let (format, format_reason) = match args.output_format {
+            Some(f) => (f, "chosen with --output-format".to_string()),
+            None if kinds.iter().all(|k| *k == SpecKind::Kubernetes) && has_specs => (
+                FormatArg::Sloth,
+                "every spec in slos/ is a Kubernetes PrometheusServiceLevel, which Sloth already writes as a PrometheusRule".into(),
+            ),
+            None if has_specs => (
+                FormatArg::Prometheusrule,
+                "slos/ holds prometheus/v1 or OpenSLO specs, and ArgoCD applies only Kubernetes objects".into(),
+            ),
+            None => (
+                FormatArg::Prometheusrule,
+                "ArgoCD applies only Kubernetes objects, and the example is a prometheus/v1 spec".into(),
+            ),
+        };
+        Ok(Scaffold {
+            repo_url: args.repo_url.clone(),
+            slogen_git: args.slogen_git.clone(),
+            format,
+            format_reason,
+            has_specs,
+        })
+    }
+
+    /// The flags every generate command in the scaffold takes, with a leading space.
+    pub fn generate_flags(&self) -> &'static str {
+        match self.format {
+            FormatArg::Sloth => "",
+            FormatArg::Rules => " --output-format rules",
+            FormatArg::Prometheusrule => " --output-format prometheusrule",
+        }
+    }
+
+    fn output_format(&self) -> OutputFormat {
+        match self.format {
+            FormatArg::Sloth => OutputFormat::Sloth,
+            FormatArg::Rules => OutputFormat::Rules,
+            FormatArg::Prometheusrule => OutputFormat::PrometheusRule(ObjectMeta::default()),
+        }
+    }
+
+    /// The command that installs slogen in CI.
+    fn install_command(&self) -> String {
+        match &self.slogen_git {
+            None => "cargo install --locked --version \"$SLOGEN_VERSION\" slogen".into(),
+            Some(git) => format!(
+                "cargo install --locked --git {} --tag \"v$SLOGEN_VERSION\" slogen",
+                shell_word(git)
+            ),
+        }
+    }
+
+    /// Fills a template's placeholders.
+    fn fill(&self, template: &str) -> String {
+        let install_from = match &self.slogen_git {
+            None => " (from crates.io, with cargo)".to_string(),
+            Some(git) => format!(", built with cargo from {git}"),
+        };
+        let hook_args = match self.generate_flags() {
+            "" => String::new(),
+            flags => {
+                let extra: Vec<&str> = flags.split_whitespace().collect();
+                format!(
+                    "\n        args: [-i, slos/, -o, generated/, --prune, {}]",
+                    extra.join(", ")
+                )
+            }
+        };
+        template
+            .replace("{{INSTALL_STEPS}}", INSTALL_STEPS.trim_end_matches('\n'))
+            .replace("{{INSTALL}}", &self.install_command())
+            .replace("{{INSTALL_FROM}}", &install_from)
+            .replace("{{GENERATE_FLAGS}}", self.generate_flags())
+            .replace("{{HOOK_ARGS}}", &hook_args)
+            .replace("{{REPO_URL}}", &self.repo_url)
+            .replace(
+                "{{SLOGEN_GIT}}",
+                self.slogen_git.as_deref().unwrap_or(SLOGEN_REPOSITORY),
+            )
+            .replace("{{SLOGEN_TAG}}", crate::VERSION)
+            .replace("{{SLOGEN_VERSION}}", env!("CARGO_PKG_VERSION"))
+            .replace("{{IMAGE}}", &image())
+    }
+}
+
+const EXAMPLE_SPEC: &str = include_str!("templates/example-slo.yaml");
+const ARGOCD_APP: &str = include_str!("templates/argocd-application.yaml");
+const INSTALL_STEPS: &str = include_str!("templates/install-steps.yaml");
+const GENERATE_WORKFLOW: &str = include_str!("templates/generate-slos.yaml");
+const CHECK_WORKFLOW: &str = include_str!("templates/slo-check.yaml");
+const GATE_WORKFLOW: &str = include_str!("templates/slo-gate.yaml");
+const REPORT_CRONJOB: &str = include_str!("templates/report-cronjob.yaml");
+const PRE_COMMIT_CONFIG: &str = include_str!("templates/pre-commit-config.yaml");
+const GITIGNORE: &str = include_str!("templates/gitignore");
+
+/// The report CronJob as `init` writes it (`examples/cronjob-report.yaml` is the same file).
+pub fn report_cronjob() -> String {
+    REPORT_CRONJOB.replace("{{IMAGE}}", &image())
+}
+
+/// Every file `init` writes, in order.
+pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
+    let create = |path, text: String| Template {
+        path,
+        mode: Mode::Create,
+        text,
+    };
+    let mut out = Vec::new();
+    if !s.has_specs {
+        let spec = s.fill(EXAMPLE_SPEC);
+        let generator = Generator {
+            output: s.output_format(),
+            ..Generator::default()
+        };
+        let generated = generator.generate_file(&spec).map_err(|problems| {
             let msgs: Vec<String> = problems
                 .iter()
                 .map(|p| p.display(Path::new(EXAMPLE_SPEC_PATH)).to_string())
@@ -63,42 +226,138 @@ pub fn plan(args: &InitArgs) -> anyhow::Result<Vec<(&'static str, String)>> {
                 msgs.join("; ")
             )
         })?;
-    let fill = |t: &str| {
-        t.replace("{{REPO_URL}}", &args.repo_url)
-            .replace("{{SLOGEN_GIT}}", &args.slogen_git)
-            .replace("{{SLOGEN_TAG}}", crate::VERSION)
-    };
-    Ok(vec![
-        (EXAMPLE_SPEC_PATH, EXAMPLE_SPEC.to_string()),
-        (EXAMPLE_OUTPUT, generated.text),
-        ("argocd/application.yaml", fill(ARGOCD_APP)),
-        (
+        out.push(create(EXAMPLE_SPEC_PATH, spec));
+        out.push(create(EXAMPLE_OUTPUT, generated.text));
+    }
+    out.extend([
+        create("argocd/application.yaml", s.fill(ARGOCD_APP)),
+        create(
             ".github/workflows/generate-slos.yaml",
-            fill(GENERATE_WORKFLOW),
+            s.fill(GENERATE_WORKFLOW),
         ),
-        (".pre-commit-config.yaml", fill(PRE_COMMIT_CONFIG)),
-        (
+        create(".github/workflows/slo-check.yaml", s.fill(CHECK_WORKFLOW)),
+        create(".github/workflows/slo-gate.yaml", s.fill(GATE_WORKFLOW)),
+        create(".pre-commit-config.yaml", s.fill(PRE_COMMIT_CONFIG)),
+        create("deploy/slo-report-cronjob.yaml", report_cronjob()),
+        create(
+            ".slogen/prometheus-v1.schema.json",
+            schema::render(SchemaKind::PrometheusV1),
+        ),
+        create(
             ".slogen/kubernetes.schema.json",
             schema::render(SchemaKind::Kubernetes),
         ),
-    ])
+        Template {
+            path: ".gitignore",
+            mode: Mode::AppendLines,
+            text: GITIGNORE.to_string(),
+        },
+    ]);
+    Ok(out)
+}
+
+/// The spec kinds of the files under `slos` (none when it does not exist).
+fn spec_kinds(slos: &Path) -> anyhow::Result<Vec<SpecKind>> {
+    if !slos.is_dir() {
+        return Ok(Vec::new());
+    }
+    let found = discover(slos, &Filters::default())?;
+    let mut kinds = Vec::new();
+    for file in &found.files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        kinds.extend(
+            spec::split_documents(&text)
+                .iter()
+                .filter_map(|d| spec::detect(&d.text)),
+        );
+    }
+    Ok(kinds)
+}
+
+/// A word for a shell command line, single-quoted unless it is plainly safe.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=".contains(c))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// What writing one template does to the disk.
+enum Action {
+    Write(String),
+    /// `.gitignore` has every line already.
+    Unchanged,
+}
+
+/// The text to write for an append-lines template over `existing`.
+fn appended(existing: &str, lines: &str) -> Option<String> {
+    let have: Vec<&str> = existing.lines().map(str::trim_end).collect();
+    let missing: Vec<&str> = lines
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty() && !have.contains(l))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut out = existing.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(
+        lines
+            .lines()
+            .next()
+            .filter(|l| l.starts_with('#'))
+            .unwrap_or(""),
+    );
+    out.push('\n');
+    for l in missing {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// Runs `init`.
 pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
-    let files = plan(&args)?;
     if args.dir.exists() && !args.dir.is_dir() {
         bail!("{} exists and is not a folder", args.dir.display());
     }
+    let scaffold = Scaffold::new(&args)?;
+    let files = templates(&scaffold)?;
     let mut conflicts = Vec::new();
-    for (rel, _) in &files {
-        let path = args.dir.join(rel);
-        match std::fs::symlink_metadata(&path) {
-            Err(_) => {}
-            Ok(meta) if meta.is_dir() => conflicts.push(format!("{} (a folder)", path.display())),
-            Ok(_) if !args.force => conflicts.push(path.display().to_string()),
-            Ok(_) => {}
-        }
+    let mut actions = Vec::new();
+    for t in &files {
+        let path = args.dir.join(t.path);
+        let action = match (std::fs::symlink_metadata(&path), t.mode) {
+            (Ok(meta), _) if meta.is_dir() => {
+                conflicts.push(format!("{} (a folder)", path.display()));
+                continue;
+            }
+            (Err(_), _) => Action::Write(t.text.clone()),
+            (Ok(_), Mode::Create) if !args.force => {
+                conflicts.push(path.display().to_string());
+                continue;
+            }
+            (Ok(_), Mode::Create) => Action::Write(t.text.clone()),
+            (Ok(_), Mode::AppendLines) => {
+                let existing = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                match appended(&existing, &t.text) {
+                    Some(text) => Action::Write(text),
+                    None => Action::Unchanged,
+                }
+            }
+        };
+        actions.push((path, action));
     }
     if !conflicts.is_empty() {
         let mut err = std::io::stderr().lock();
@@ -117,33 +376,92 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let mut out = std::io::stdout().lock();
-    for (rel, text) in &files {
-        let path = args.dir.join(rel);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-        let _ = writeln!(out, "created {}", path.display());
+    for (path, action) in &actions {
+        match action {
+            Action::Write(text) => {
+                let existed = path.exists();
+                write_atomic(path, text.as_bytes())
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let verb = if existed { "updated" } else { "created" };
+                let _ = writeln!(out, "{verb} {}", path.display());
+            }
+            Action::Unchanged => {
+                let _ = writeln!(out, "unchanged {}", path.display());
+            }
+        }
     }
+    next_steps(&mut out, &args, &scaffold);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn next_steps(out: &mut impl Write, args: &InitArgs, s: &Scaffold) {
+    let flags = s.generate_flags();
+    let _ = writeln!(
+        out,
+        "\noutput format: {} ({})",
+        match s.format {
+            FormatArg::Sloth => "sloth",
+            FormatArg::Rules => "rules",
+            FormatArg::Prometheusrule => "prometheusrule",
+        },
+        s.format_reason
+    );
     let _ = writeln!(out, "\nnext steps:");
+    if s.has_specs {
+        let _ = writeln!(
+            out,
+            "  write generated/:  slogen generate -i slos/ -o generated/ --prune{flags}"
+        );
+    }
     let _ = writeln!(
         out,
-        "  edit slos/, then: slogen generate -i slos/ -o generated/"
+        "  edit slos/, then:  slogen generate -i slos/ -o generated/{flags}"
     );
     let _ = writeln!(
         out,
-        "  check in CI:      slogen generate -i slos/ -o generated/ --check"
+        "  check, as CI does: slogen generate -i slos/ -o generated/ --check{flags}"
     );
-    let _ = writeln!(out, "  pre-commit:       pre-commit install");
+    let _ = writeln!(out, "  pre-commit:        pre-commit install");
     if args.repo_url == REPO_URL_PLACEHOLDER {
         let _ = writeln!(
             out,
             "  set repoURL in argocd/application.yaml (or re-run with --repo-url URL --force)"
         );
     }
-    if args.slogen_git == SLOGEN_GIT_PLACEHOLDER {
-        let _ = writeln!(
-            out,
-            "  set the slogen git URL in .github/workflows/generate-slos.yaml and .pre-commit-config.yaml (or --slogen-git URL)"
+    let _ = writeln!(
+        out,
+        "  deploy gate:       set the PROMETHEUS_URL repository variable; see .github/workflows/slo-gate.yaml"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitignore_lines_are_added_once() {
+        let lines = "# slogen\n.slogen-*.tmp\nslogen.sarif\n";
+        assert_eq!(
+            appended("", lines).unwrap(),
+            "# slogen\n.slogen-*.tmp\nslogen.sarif\n"
         );
+        assert_eq!(
+            appended("target/", lines).unwrap(),
+            "target/\n\n# slogen\n.slogen-*.tmp\nslogen.sarif\n"
+        );
+        assert_eq!(
+            appended("slogen.sarif\n", lines).unwrap(),
+            "slogen.sarif\n\n# slogen\n.slogen-*.tmp\n"
+        );
+        assert!(appended("a\n.slogen-*.tmp\nslogen.sarif\n", lines).is_none());
     }
-    Ok(ExitCode::SUCCESS)
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(
+            shell_word("https://git.example.com/a/slogen.git"),
+            "https://git.example.com/a/slogen.git"
+        );
+        assert_eq!(shell_word("a b'c"), r"'a b'\''c'");
+    }
 }

@@ -15,7 +15,7 @@ use crate::support::{promtool, root, slogen, text};
 
 /// The CRD's `openAPIV3Schema` as a JSON Schema validator, made strict: every object schema
 /// that lists its properties refuses others (the API server would silently drop them).
-fn crd_validator() -> jsonschema::Validator {
+pub(crate) fn crd_validator() -> jsonschema::Validator {
     let path = root()
         .join("tests/fixtures/prometheus-operator/monitoring.coreos.com_prometheusrules.yaml");
     let crd: Value = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -52,7 +52,7 @@ fn strict(v: &mut Value) {
 
 /// Checks an object as the API server would: the CRD schema, a valid name and labels, and
 /// unique group names (`spec.groups` is a list map keyed by `name`).
-fn assert_valid_object(validator: &jsonschema::Validator, obj: &Value, what: &str) {
+pub(crate) fn assert_valid_object(validator: &jsonschema::Validator, obj: &Value, what: &str) {
     let errors: Vec<String> = validator
         .iter_errors(obj)
         .map(|e| format!("{} at {}", e, e.instance_path()))

@@ -38,20 +38,38 @@ fn ok(out: Output, what: &str) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
 
+/// `generate` as the scaffold's workflows and hooks run it (`init` chose PrometheusRule
+/// objects, for ArgoCD).
 fn generate(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["generate", "-i", "slos/", "-o", "generated/"];
+    let mut args = vec![
+        "generate",
+        "-i",
+        "slos/",
+        "-o",
+        "generated/",
+        "--output-format",
+        "prometheusrule",
+    ];
     args.extend_from_slice(extra);
     slogen(dir, &args)
 }
 
-/// A `repo: local` pre-commit config running the manifest's hooks with the test binary.
-fn local_config(hooks: &[Value]) -> String {
+/// A `repo: local` pre-commit config running the manifest's hooks with the test binary, with
+/// the `args` the scaffolded `.pre-commit-config.yaml` gives a hook in place of the manifest's.
+fn local_config(hooks: &[Value], scaffolded: &Value) -> String {
     let bin = slogen_bin();
     let mut out = String::from("repos:\n  - repo: local\n    hooks:\n");
     for h in hooks {
         let entry = h["entry"].as_str().unwrap();
         let sub = entry.strip_prefix("slogen ").expect("entry runs slogen");
-        let args: Vec<String> = h["args"]
+        let own = scaffolded["repos"][0]["hooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == h["id"])
+            .and_then(|s| s.get("args"));
+        let args: Vec<String> = own
+            .unwrap_or(&h["args"])
             .as_array()
             .unwrap()
             .iter()
@@ -138,7 +156,12 @@ fn init_generate_check_prune_and_pre_commit() {
     // 7. pre-commit runs both hooks on a real commit.
     let home = tempfile::tempdir().unwrap();
     let hooks = manifest();
-    std::fs::write(repo.join(".pre-commit-config.yaml"), local_config(&hooks)).unwrap();
+    let scaffolded = crate::workflows::load_yaml(&repo.join(".pre-commit-config.yaml"));
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        local_config(&hooks, &scaffolded),
+    )
+    .unwrap();
     ok(git(repo, &["add", "-A"]), "git add");
     let install = pre_commit(repo, home.path(), &["install"]);
     ok(install, "pre-commit install");
