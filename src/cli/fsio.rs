@@ -39,7 +39,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<WriteOutcome> {
 ///
 /// A folder run stages every output first and then [`commit`]s them: one `syncfs` makes all
 /// their bytes durable, where a `fsync` per file costs a journal commit each (most of the
-/// time of a 10,000-SLO run went there, README "Benchmarks"). Dropping a `Staged` removes its
+/// time of a 10,000-SLO run went there, docs/benchmarks.md). Dropping a `Staged` removes its
 /// temporary file.
 #[derive(Debug)]
 pub struct Staged {

@@ -3,7 +3,7 @@
 //! compat(sloth): the checks and the mapping are Sloth's (sloth-cli-validation.md §1.3, §1.8):
 //! the output must be a folder and not the input folder, zero specs is an error, and each spec
 //! `<in>/a/b.yaml` lands at `<out>/a/b.yaml`. Two deliberate differences, both documented in
-//! the README: Sloth creates (truncates) every output before generating and stops at the first
+//! docs/generate.md: Sloth creates (truncates) every output before generating and stops at the first
 //! bad spec; slogen generates every spec in memory, writes each good one atomically (unchanged
 //! files are not rewritten), never touches the output of a bad one, reports every bad spec and
 //! exits 1. A missing output folder is created instead of refused.
@@ -206,7 +206,7 @@ fn check_written(
     None
 }
 
-/// Removes the temporary files that killed runs left next to the outputs (README "Limits").
+/// Removes the temporary files that killed runs left next to the outputs (docs/limits.md).
 /// Done before this run stages its own, so none of them can be old enough to be swept.
 fn sweep_leftovers(expected: &BTreeSet<String>) {
     let folders: BTreeSet<&Path> = expected

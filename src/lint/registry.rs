@@ -128,7 +128,7 @@ pub fn rules_markdown() -> String {
     let mut s = String::from(
         "# slogen lint rules\n\n<!-- Generated from src/lint/registry.rs by `SLOGEN_UPDATE_DOCS=1 cargo test rules_doc`; do not edit. -->\n\n\
          Codes: `P` the file or document cannot be read, `V` Sloth's validation refuses it, `L` lint's own rules.\n\
-         Print one with `slogen lint --explain CODE`; change levels in `.slogen.toml` (see the README).\n\n\
+         Print one with `slogen lint --explain CODE`; change levels in `.slogen.toml` (see docs/lint.md).\n\n\
          | Code | Name | Default | What it flags |\n|---|---|---|---|\n",
     );
     for r in all() {

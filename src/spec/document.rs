@@ -78,7 +78,7 @@ fn push_doc(docs: &mut Vec<Document>, current: &mut String, origin: Option<Pos>)
 /// One of Sloth's detection regexes, `(?m)^KEY: +['"]?VALUE['"]? *$`, matched by hand.
 ///
 /// Compiling Sloth's seven regexes cost more than the rest of a small `generate --check` run
-/// (README "Benchmarks"); this matcher is checked against them in the tests. As in the regex,
+/// (docs/benchmarks.md); this matcher is checked against them in the tests. As in the regex,
 /// `.` in a value stands for any character but a line break.
 struct LineRule {
     key: &'static str,

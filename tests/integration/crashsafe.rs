@@ -2,7 +2,7 @@
 //! it rewrites a large output tree, many times over. After every kill each output is the
 //! complete old or the complete new version, and anything else in the tree is one of
 //! `write_atomic`'s `.slogen-*.tmp` files, which discovery and `--prune` never take for
-//! outputs. A later run removes those leftovers once they are old (README "Limits").
+//! outputs. A later run removes those leftovers once they are old (docs/limits.md).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

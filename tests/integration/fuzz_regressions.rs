@@ -1,4 +1,4 @@
-//! Inputs that crashed a fuzz target (`scripts/fuzz`, README "Fuzzing"), kept as regression
+//! Inputs that crashed a fuzz target (`scripts/fuzz`, docs/fuzzing.md), kept as regression
 //! tests. Each names the target and the property it broke.
 
 use std::path::PathBuf;

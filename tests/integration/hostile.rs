@@ -1,5 +1,5 @@
 //! Hostile input (issue 11): every case ends with a clear error and a non-zero exit, without a
-//! panic, a hang or unbounded memory. The limits are documented in README "Limits".
+//! panic, a hang or unbounded memory. The limits are documented in docs/limits.md.
 //!
 //! No test asserts a duration; a case that stops being bounded shows up as a suite that hangs
 //! or runs out of memory.

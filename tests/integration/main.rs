@@ -1,5 +1,6 @@
 //! slogen's integration tests, compiled as one binary.
 
+mod actions_check;
 mod budget_cmds;
 mod budget_failures;
 mod check;
@@ -13,6 +14,7 @@ mod hostile;
 mod http_stub;
 mod init;
 mod injection;
+mod install;
 mod lint;
 #[cfg(feature = "mcp")]
 mod mcp;
@@ -25,6 +27,7 @@ mod prometheusrule;
 mod promtool_check;
 mod props;
 mod prove;
+mod readme;
 mod regex_matchers;
 mod schema;
 mod slo_plugins;

@@ -86,7 +86,7 @@ fn read_spec(r: &mut Reader, spec: &Node, slo: &mut SloV1Alpha) {
     slo.service = r.string(spec, "service", "spec.service");
     slo.description = r.string(spec, "description", "spec.description");
     // compat(sloth): Sloth ignores the budgeting method; timeslice budgeting cannot be
-    // expressed in its rules, so slogen refuses it instead of dropping it (README deviations).
+    // expressed in its rules, so slogen refuses it instead of dropping it (docs/deviations.md).
     let method = r.string(spec, "budgetingMethod", "spec.budgetingMethod");
     if method.value.eq_ignore_ascii_case("timeslices") {
         slo.unsupported.push(Unsupported {

@@ -2,7 +2,7 @@
 //! keeping the ID labels (and `sloth_window` on SLI rules) plus `preserveLabels`; rules whose
 //! record is `sloth_slo_info` or in `skipMetrics` are left alone (sloth-generation.md §6.2).
 //!
-//! Deviation from Sloth (README "Deviations from Sloth"): Sloth's core metadata plugin gives
+//! Deviation from Sloth (docs/deviations.md): Sloth's core metadata plugin gives
 //! its six non-info rules one shared label map, so removing labels through any of them removes
 //! them from all six, and a `skipMetrics` entry naming one of them has no effect (§12 item 18).
 //! slogen honours `skipMetrics` for every rule. Without such an entry the output is the same.
