@@ -13,6 +13,7 @@ use clap::Args;
 
 use super::args::GenFlags;
 use super::discover::FilterArgs;
+use super::engine_args::EngineFlags;
 use super::fsio::write_atomic;
 use super::outputs::{compare, describe, Planned, Stale};
 use crate::pipeline::Problem;
@@ -61,6 +62,8 @@ pub struct GenerateArgs {
     pub verify_exprs: bool,
     #[command(flatten)]
     pub gen: GenFlags,
+    #[command(flatten)]
+    pub engine: EngineFlags,
 }
 
 const K8S_TRANSFORM: &str = "sloth.dev/k8stransform/prom-operator-prometheus-rule/v1";
@@ -79,6 +82,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         alerts: args.disable_alerts,
     };
     generator.verify_exprs = args.verify_exprs;
+    args.engine.apply(&mut generator)?;
     let meta = std::fs::metadata(&args.input)
         .with_context(|| format!("reading input {}", args.input.display()))?;
     if meta.is_dir() {
@@ -88,7 +92,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         bail!("--prune needs a folder input and output (-i DIR -o DIR)");
     }
     let text = read_spec(&args.input)?;
-    let out = match generator.generate_file(&text) {
+    let stem = args
+        .input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = match generator.generate_file_named(&text, &stem) {
         Ok(out) => out,
         Err(problems) => return Ok(report(&args.input, &problems)),
     };
@@ -217,6 +226,7 @@ impl Default for GenerateArgs {
             prune: false,
             verify_exprs: false,
             gen: GenFlags::default(),
+            engine: EngineFlags::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod args;
 pub mod budget;
 pub mod discover;
 pub mod docs;
+pub mod engine_args;
 pub mod explain;
 pub mod fsio;
 pub mod gate;

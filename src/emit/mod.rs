@@ -3,7 +3,9 @@
 //! [`yaml`] is a hand-written yaml.v2-compatible writer: no YAML library reproduces yaml.v2's
 //! quoting, folding and key order. [`prometheus`] builds the standard rules file and [`k8s`]
 //! the `PrometheusRule` objects; both only arrange data, and neither decides what is generated.
+//! [`engine`] writes the rules files of the other rulers (`--target vmalert|mimir|thanos`).
 
+pub mod engine;
 pub mod k8s;
 pub mod prometheus;
 pub mod yaml;
