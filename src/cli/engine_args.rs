@@ -49,15 +49,22 @@ pub enum PartialResponseArg {
     Abort,
 }
 
-impl EngineFlags {
-    /// Checks the combination and sets the generator's target and dialect.
-    pub fn apply(&self, generator: &mut Generator) -> anyhow::Result<()> {
-        let target = match self.target {
+impl TargetArg {
+    /// The library's target.
+    pub fn target(self) -> Target {
+        match self {
             TargetArg::Prometheus => Target::Prometheus,
             TargetArg::Vmalert => Target::Vmalert,
             TargetArg::Mimir => Target::Mimir,
             TargetArg::Thanos => Target::Thanos,
-        };
+        }
+    }
+}
+
+impl EngineFlags {
+    /// Checks the combination and sets the generator's target and dialect.
+    pub fn apply(&self, generator: &mut Generator) -> anyhow::Result<()> {
+        let target = self.target.target();
         let dialect = match self.dialect {
             Some(DialectArg::Metricsql) => Dialect::MetricsQl,
             Some(DialectArg::Promql) | None => Dialect::PromQl,

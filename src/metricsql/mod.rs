@@ -47,6 +47,7 @@ pub fn check(expr: &str) -> Result<(), String> {
     }
     brackets(expr, &tokens)?;
     calls(&tokens)?;
+    keep_metric_names(&tokens)?;
     if let Some(Token {
         kind: Kind::Op(op), ..
     }) = tokens.last()
@@ -365,6 +366,43 @@ fn with_names(tokens: &[Token]) -> Vec<String> {
     names
 }
 
+/// `keep_metric_names` follows a rollup or transform function's `)`: never an aggregation's,
+/// a plain bracket's or a selector's.
+fn keep_metric_names(tokens: &[Token]) -> Result<(), String> {
+    let mut opened_by: Vec<Option<String>> = Vec::new();
+    let mut last_closed: Option<Option<String>> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match &t.kind {
+            Kind::Open(c) => {
+                let func = match (c, i.checked_sub(1).map(|p| &tokens[p].kind)) {
+                    ('(', Some(Kind::Ident(n))) => Some(n.to_ascii_lowercase()),
+                    _ => None,
+                };
+                opened_by.push(func);
+                last_closed = None;
+            }
+            Kind::Close(')') => last_closed = opened_by.pop(),
+            Kind::Close(_) => {
+                opened_by.pop();
+                last_closed = Some(None);
+            }
+            Kind::Ident(n) if n.eq_ignore_ascii_case("keep_metric_names") => {
+                let ok = matches!(&last_closed, Some(Some(f))
+                    if functions::is_metricsql(f) && !functions::is_aggregate(f));
+                if !ok {
+                    return Err(format!(
+                        "`keep_metric_names` at offset {} must follow a rollup or transform function call such as `rate(…)`, not an aggregation or a selector",
+                        t.at
+                    ));
+                }
+                last_closed = None;
+            }
+            _ => last_closed = None,
+        }
+    }
+    Ok(())
+}
+
 fn calls(tokens: &[Token]) -> Result<(), String> {
     let defined = with_names(tokens);
     for w in tokens.windows(2) {
@@ -399,7 +437,7 @@ mod tests {
             "WITH (f = {job=\"x\"}) sum(rate(f[1h30m]))",
             "WITH (r(m) = rate(m[5i])) r(x) / r(y)",
             "rate(x[$__interval]) default 0",
-            "sum(rate(x)) keep_metric_names",
+            "sum(rate(x[5m]) keep_metric_names)",
             "x{a=\"1\" or b=\"2\"} > 1Ki # a comment",
             "range_avg(increase_pure(x[1d])) * 1e-3",
         ] {
@@ -411,7 +449,7 @@ mod tests {
     fn refuses_what_vmalert_refuses() {
         for (q, why) in [
             ("sum(rate(x[5m])", "never closed"),
-            ("sum(rate(x[5m]}))", "closes the `[`"),
+            ("sum(rate(x[5m]}))", "closes the `(`"),
             ("sum(rate(x[5m])))", "unexpected `)`"),
             (
                 "histogram_shar(0.2, x)",
@@ -420,6 +458,7 @@ mod tests {
             ("sum(rate(x[5m])) /", "ends with the operator"),
             ("x{a=\"b}", "unterminated string"),
             ("rate(x[5q])", "neither a number nor a duration"),
+            ("sum(rate(x[5m])) keep_metric_names", "must follow a rollup"),
             ("", "empty"),
         ] {
             let err = check(q).unwrap_err();

@@ -6,6 +6,7 @@ mod check;
 mod crashsafe;
 mod dirmode;
 mod docs;
+mod engines_generate;
 mod explain;
 mod fuzz_regressions;
 mod golden;
