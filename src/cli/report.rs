@@ -104,7 +104,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(url) = args.slack_webhook.as_deref().filter(|u| !u.is_empty()) {
-        let summary = report_render::markdown(&report, &args.since);
+        let mut summary = report_render::markdown(&report, &args.since);
+        if notes.partial {
+            let warning = super::budget::partial_warning(client.engine().name(), &notes.warnings);
+            summary = format!("*PARTIAL DATA*: {warning}\n\n{summary}");
+        }
         post_slack(url, &summary, &args.prom.timeout).context("posting the report to Slack")?;
     }
     Ok(if notes.partial {
