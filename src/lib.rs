@@ -27,6 +27,7 @@
 
 pub mod duration;
 pub mod gofmt;
+pub mod metricsql;
 pub mod promql;
 pub mod source;
 pub mod timefmt;

@@ -33,6 +33,11 @@ pub struct Generator {
     pub verify_exprs: bool,
     /// What each document is written as (`--output-format`; Sloth's choice by default).
     pub output: OutputFormat,
+    /// The ruler the output is for (`--target`); Prometheus writes Sloth's bytes.
+    pub target: emit::engine::TargetOptions,
+    /// The language SLI queries are validated in (`--dialect`): Sloth's validator
+    /// (`sloth.dev/core/validate/v1`) parses them as this.
+    pub dialect: model::Dialect,
 }
 
 impl Default for Generator {
@@ -49,6 +54,8 @@ impl Default for Generator {
             disable: Disable::default(),
             verify_exprs: false,
             output: OutputFormat::default(),
+            target: emit::engine::TargetOptions::default(),
+            dialect: model::Dialect::PromQl,
         }
     }
 }
@@ -140,11 +147,26 @@ pub struct FileOutput {
     pub slos: Vec<(String, String, String)>,
     /// What each document that produced rules was written as, with its index in the file.
     pub written: Vec<(usize, Written)>,
+    /// `--target mimir`: the rule namespaces the output declares.
+    pub namespaces: Vec<String>,
 }
 
 impl Generator {
     /// Generates every document of one file's text; fails with every problem found.
     pub fn generate_file(&self, text: &str) -> Result<FileOutput, Vec<Problem>> {
+        self.generate_file_named(text, "")
+    }
+
+    /// [`Generator::generate_file`] for a spec file named `file_name` (what `{file}` stands
+    /// for in a Mimir `--namespace`).
+    pub fn generate_file_named(
+        &self,
+        text: &str,
+        file_name: &str,
+    ) -> Result<FileOutput, Vec<Problem>> {
+        if self.target.target != emit::engine::Target::Prometheus {
+            return self.generate_file_for_engine(text, file_name);
+        }
         let mut out = FileOutput::default();
         let docs = spec::split_documents(text);
         let (ctx, mut problems) = match self.file_context(&docs) {
@@ -186,6 +208,91 @@ impl Generator {
         } else {
             Err(problems)
         }
+    }
+
+    /// [`Generator::generate_file`] for a ruler other than Prometheus: every document is
+    /// planned, then the whole file is written at once in the engine's layout
+    /// ([`emit::engine`]).
+    fn generate_file_for_engine(
+        &self,
+        text: &str,
+        file_name: &str,
+    ) -> Result<FileOutput, Vec<Problem>> {
+        let mut out = FileOutput::default();
+        let docs = spec::split_documents(text);
+        let (ctx, mut problems) = match self.file_context(&docs) {
+            Ok(ctx) => (ctx, Vec::new()),
+            Err(p) => (FileContext::default(), p),
+        };
+        let mut planned = Vec::new();
+        let mut origin = None;
+        for doc in &docs {
+            out.documents += 1;
+            origin.get_or_insert((doc.index, doc.origin));
+            match self.plan_document_in(doc, &ctx) {
+                Ok((Some(plan), group)) => {
+                    out.slos.extend(
+                        group
+                            .slos
+                            .iter()
+                            .map(|s| (s.id.clone(), s.service.clone(), s.name.clone())),
+                    );
+                    planned.push((plan, group));
+                }
+                Ok((None, _)) => {}
+                Err(mut p) => problems.append(&mut p),
+            }
+            if out.slos.len() > MAX_SLOS_PER_FILE {
+                problems.push(Problem {
+                    document: doc.index,
+                    pos: doc.origin,
+                    slo: None,
+                    field: String::new(),
+                    code: code::LIMIT,
+                    message: too_many_slos(),
+                });
+                break;
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let slos: Vec<emit::engine::SloOutput> = planned
+            .iter()
+            .flat_map(|(plan, group)| {
+                plan.slos
+                    .iter()
+                    .zip(&group.slos)
+                    .map(|((_, rules), slo)| emit::engine::SloOutput {
+                        service: &slo.service,
+                        rules,
+                    })
+            })
+            .collect();
+        let (document, pos) = origin.unwrap_or((0, Pos::default()));
+        if slos.is_empty() {
+            // Only documents without SLOs (OpenSLO `SLI`s): nothing to write, as for Prometheus.
+            return Ok(out);
+        }
+        if self.target.target == emit::engine::Target::Mimir {
+            out.namespaces =
+                emit::engine::namespaces(&slos, self.target.namespace.as_deref(), file_name)
+                    .into_iter()
+                    .map(|(ns, _)| ns)
+                    .collect();
+        }
+        out.text =
+            emit::engine::file(&slos, &self.target, file_name, &self.version).map_err(|e| {
+                vec![Problem {
+                    document,
+                    pos,
+                    slo: None,
+                    field: String::new(),
+                    code: code::EMIT,
+                    message: e.to_string(),
+                }]
+            })?;
+        Ok(out)
     }
 
     /// Reads and lowers one document to the model, alone: an OpenSLO v1 `indicatorRef` finds
@@ -268,6 +375,7 @@ impl Generator {
             cli_plugins: &self.cli_plugins,
             disable_default_plugins: self.disable_default_plugins,
             sli_plugins: &self.sli_plugins,
+            dialect: self.dialect,
         };
         let shape = |errs: Vec<spec::SpecError>| -> Vec<Problem> {
             errs.into_iter()
@@ -336,9 +444,66 @@ impl Generator {
         ctx: &FileContext,
         names: &mut Vec<String>,
     ) -> Result<(String, SloGroup, Option<Written>), Vec<Problem>> {
+        let (plan, group) = match self.plan_document_in(doc, ctx)? {
+            (Some(plan), group) => (plan, group),
+            (None, group) => return Ok((String::new(), group, None)),
+        };
+        let problem = |code: &'static str, message: String| Problem {
+            document: doc.index,
+            pos: doc.origin,
+            slo: None,
+            field: String::new(),
+            code,
+            message,
+        };
+        let name = match &self.output {
+            OutputFormat::PrometheusRule(meta) if group.kind != SpecKind::Kubernetes => {
+                let service = &group.slos[0].service;
+                let Some(base) = meta
+                    .name
+                    .clone()
+                    .or_else(|| prometheus_rule::name_from_service(service))
+                else {
+                    return Err(vec![problem(
+                        code::EMIT,
+                        format!(
+                            "service {service:?} gives no Kubernetes object name (a name needs \
+                             letters a-z or digits); name the PrometheusRule with --name"
+                        ),
+                    )]);
+                };
+                let max = if meta.name.is_some() {
+                    prometheus_rule::MAX_NAME
+                } else {
+                    prometheus_rule::MAX_LABEL
+                };
+                let name = (1..)
+                    .map(|n| match n {
+                        1 => base.clone(),
+                        n => prometheus_rule::numbered(&base, n, max),
+                    })
+                    .find(|n| !names.contains(n))
+                    .expect("an unused name");
+                names.push(name.clone());
+                name
+            }
+            _ => String::new(),
+        };
+        let (text, written) = emit::document_as(&plan, &self.output, &name)
+            .map_err(|e| vec![problem(code::EMIT, e.to_string())])?;
+        Ok((text, group, Some(written)))
+    }
+
+    /// Lowers and plans one document of a file, its expressions checked; no plan for a
+    /// document without SLOs (an OpenSLO v1 `SLI`).
+    pub fn plan_document_in(
+        &self,
+        doc: &Document,
+        ctx: &FileContext,
+    ) -> Result<(Option<plan::Plan>, SloGroup), Vec<Problem>> {
         let group = self.lower_document_in(doc, ctx)?;
         if group.slos.is_empty() {
-            return Ok((String::new(), group, None));
+            return Ok((None, group));
         }
         let problem = |code: &'static str, slo: Option<String>, message: String| Problem {
             document: doc.index,
@@ -364,61 +529,28 @@ impl Generator {
                     )
                 }]
             })?;
-        verify_exprs(&group, &plan, self.verify_exprs).map_err(|(slo, pos, message)| {
-            vec![Problem {
-                pos,
-                ..problem(code::EXPR, Some(slo), message)
-            }]
-        })?;
-        let name = match &self.output {
-            OutputFormat::PrometheusRule(meta) if group.kind != SpecKind::Kubernetes => {
-                let service = &group.slos[0].service;
-                let Some(base) = meta
-                    .name
-                    .clone()
-                    .or_else(|| prometheus_rule::name_from_service(service))
-                else {
-                    return Err(vec![problem(
-                        code::EMIT,
-                        None,
-                        format!(
-                            "service {service:?} gives no Kubernetes object name (a name needs \
-                             letters a-z or digits); name the PrometheusRule with --name"
-                        ),
-                    )]);
-                };
-                let max = if meta.name.is_some() {
-                    prometheus_rule::MAX_NAME
-                } else {
-                    prometheus_rule::MAX_LABEL
-                };
-                let name = (1..)
-                    .map(|n| match n {
-                        1 => base.clone(),
-                        n => prometheus_rule::numbered(&base, n, max),
-                    })
-                    .find(|n| !names.contains(n))
-                    .expect("an unused name");
-                names.push(name.clone());
-                name
-            }
-            _ => String::new(),
-        };
-        let (text, written) = emit::document_as(&plan, &self.output, &name)
-            .map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
-        Ok((text, group, Some(written)))
+        verify_exprs(&group, &plan, self.verify_exprs, self.dialect).map_err(
+            |(slo, pos, message)| {
+                vec![Problem {
+                    pos,
+                    ..problem(code::EXPR, Some(slo), message)
+                }]
+            },
+        )?;
+        Ok((Some(plan), group))
     }
 }
 
 /// Parses the generated rule expressions of every SLO when `all` (`--verify-exprs`), else of
 /// the SLOs whose queries glue `{{.window}}` to other text, the one way a query validated in
 /// `1m` can still give an expression Prometheus rejects in another window
-/// ([`model::validate::window_glued`]). SLOs validated as MetricsQL are skipped, since no
-/// MetricsQL parser exists in Rust.
+/// ([`model::validate::window_glued`]). SLOs validated as MetricsQL are checked with slogen's
+/// MetricsQL checker ([`crate::metricsql`]).
 fn verify_exprs(
     group: &SloGroup,
     plan: &plan::Plan,
     all: bool,
+    dialect: model::Dialect,
 ) -> Result<(), (String, Pos, String)> {
     for (slo, (id, rules)) in group.slos.iter().zip(&plan.slos) {
         let glued = match &slo.sli {
@@ -432,13 +564,18 @@ fn verify_exprs(
                 model::validate::window_glued(error_ratio_query)
             }
         };
-        let validators = model::lower::validators(&slo.plugins);
-        if !(all || glued) || validators.contains(&model::Dialect::MetricsQl) {
+        let validators = model::lower::validators_in(&slo.plugins, dialect);
+        if !(all || glued) {
             continue;
         }
+        let dialect = if validators.contains(&model::Dialect::MetricsQl) {
+            model::Dialect::MetricsQl
+        } else {
+            model::Dialect::PromQl
+        };
         for group in rules.groups() {
             for rule in &group.rules {
-                if let Err(e) = crate::promql::check(&rule.expr) {
+                if let Err(e) = model::validate::parse_expr(&rule.expr, dialect) {
                     let name = if rule.record.is_empty() {
                         &rule.alert
                     } else {
@@ -455,8 +592,12 @@ fn verify_exprs(
                         slo.pos,
                         format!(
                             "generated expression of {name:?} in group {:?} does not parse as \
-                             PromQL: {e}{hint}",
-                            group.name
+                             {}: {e}{hint}",
+                            group.name,
+                            match dialect {
+                                model::Dialect::PromQl => "PromQL",
+                                model::Dialect::MetricsQl => "MetricsQL",
+                            }
                         ),
                     ));
                 }

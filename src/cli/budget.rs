@@ -50,13 +50,52 @@ pub fn run(args: BudgetArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return Ok(no_answer(&e)),
     };
+    let notes = client.take_notes();
     let levels = Levels::default();
-    let text = match args.format {
+    let mut text = match args.format {
         BudgetFormat::Table => render_table(&statuses, &levels),
         BudgetFormat::Json => render_json(&statuses, &levels)?,
     };
+    let engine = client.engine().name();
+    if notes.partial {
+        // Never shown as whole: flagged in the output itself, and the exit code says so.
+        let warning = partial_warning(engine, &notes.warnings);
+        text = match args.format {
+            BudgetFormat::Table => format!("PARTIAL DATA: {warning}\n{text}"),
+            BudgetFormat::Json => {
+                let mut v: serde_json::Value = serde_json::from_str(&text)?;
+                v["partial"] = true.into();
+                v["warnings"] = notes.warnings.clone().into();
+                serde_json::to_string_pretty(&v)? + "\n"
+            }
+        };
+        eprintln!("warning: {warning}");
+    } else {
+        for w in &notes.warnings {
+            eprintln!("warning: {engine} says: {w}");
+        }
+    }
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    Ok(ExitCode::SUCCESS)
+    Ok(if notes.partial {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Exit status of `budget` and `report` when the engine answered from part of its data.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// The one-line warning for figures computed from partial data.
+pub fn partial_warning(engine: &str, warnings: &[String]) -> String {
+    format!(
+        "{engine} answered from part of its data ({}); these figures are not the whole and may understate errors (exit {EXIT_PARTIAL})",
+        if warnings.is_empty() {
+            "isPartial".to_string()
+        } else {
+            warnings.join("; ")
+        }
+    )
 }
 
 /// An objective as a percentage without trailing zeros (`99.9%`, `99.95%`, `99%`).

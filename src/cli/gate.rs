@@ -88,9 +88,18 @@ fn evaluate(args: &GateArgs) -> anyhow::Result<GateDecision> {
         policy.max_burn_rate = Some(rate);
     }
     policy.allow_no_data |= args.allow_no_data;
-    let client = args.prom.client()?;
+    // A missing store must not make a deploy look safe: the engine is asked to fail rather
+    // than answer from part of the data, and an answer still flagged partial is undecided.
+    let client = args.prom.decision_client()?;
     let at = args.prom.at()?;
-    let statuses = fetch_statuses(&client, &args.select.selector(), at);
+    let mut statuses = fetch_statuses(&client, &args.select.selector(), at);
+    let notes = client.take_notes();
+    if notes.partial {
+        statuses = Err(crate::prom::Error::Partial {
+            engine: client.engine().name(),
+            warnings: notes.warnings.join("; "),
+        });
+    }
     Ok(decide(statuses.as_ref().map(Vec::as_slice), &policy))
 }
 

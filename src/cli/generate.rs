@@ -13,6 +13,7 @@ use clap::Args;
 
 use super::args::GenFlags;
 use super::discover::FilterArgs;
+use super::engine_args::{EngineFlags, TargetArg};
 use super::fsio::write_atomic;
 use super::output_format::{name_clashes, OutputArgs};
 use super::outputs::{compare, describe, Planned, Stale};
@@ -66,6 +67,8 @@ pub struct GenerateArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub gen: GenFlags,
+    #[command(flatten)]
+    pub engine: EngineFlags,
 }
 
 const K8S_TRANSFORM: &str = "sloth.dev/k8stransform/prom-operator-prometheus-rule/v1";
@@ -84,9 +87,18 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         alerts: args.disable_alerts,
     };
     generator.verify_exprs = args.verify_exprs;
+    let (mut engine, mut output) = (args.engine.clone(), args.output.clone());
+    output.namespace = engine.with_namespace(output.namespace.take());
+    engine.apply(&mut generator)?;
+    if engine.target != TargetArg::Prometheus && output.format.is_some() {
+        bail!(
+            "--output-format is for Prometheus' own files and the Prometheus Operator; --target {} writes its ruler's layout: leave one of them out",
+            engine.target.target().name()
+        );
+    }
     let meta = std::fs::metadata(&args.input)
         .with_context(|| format!("reading input {}", args.input.display()))?;
-    generator.output = args.output.format(meta.is_dir())?;
+    generator.output = output.format(meta.is_dir())?;
     if meta.is_dir() {
         return super::generate_dir::run(&args, &generator);
     }
@@ -94,7 +106,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         bail!("--prune needs a folder input and output (-i DIR -o DIR)");
     }
     let text = read_spec(&args.input)?;
-    let out = match generator.generate_file(&text) {
+    let stem = args
+        .input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = match generator.generate_file_named(&text, &stem) {
         Ok(out) => out,
         Err(problems) => return Ok(report(&args.input, &problems)),
     };
@@ -240,6 +257,7 @@ impl Default for GenerateArgs {
             verify_exprs: false,
             output: OutputArgs::default(),
             gen: GenFlags::default(),
+            engine: EngineFlags::default(),
         }
     }
 }

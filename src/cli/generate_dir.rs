@@ -66,17 +66,25 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     // Specs are independent: each is generated and then staged in a temporary file beside its
     // output (or compared, with --check) at once, by a few worker threads, so memory holds one
     // output per worker, never the whole tree.
-    let results = process_all(&jobs, generator, args.check);
+    let results = process_all(input, &jobs, generator, args.check);
     if let Some(code) = check_written(args, generator, out, &jobs, &results, &mut err) {
         // Nothing staged is committed: dropping the results removes their temporary files.
         return Ok(code);
     }
+    let repeated = repeated_namespaces(&jobs, &results);
     let mut stale = Vec::new();
     let mut staged = Vec::new();
     let (mut generated, mut unchanged) = (0usize, 0usize);
-    for r in results {
+    for (i, r) in results.into_iter().enumerate() {
         for m in &r.messages {
             let _ = writeln!(err, "{m}");
+        }
+        if let Some(lines) = repeated.get(&i) {
+            for l in lines {
+                let _ = writeln!(err, "{l}");
+            }
+            failures += 1;
+            continue;
         }
         match r.outcome {
             Outcome::Failed => failures += 1,
@@ -255,6 +263,34 @@ fn check_output_folder(input: &Path, out: &str) -> anyhow::Result<()> {
     }
 }
 
+/// `--target mimir`: the jobs whose namespaces another spec's output declares too, with the
+/// lines to print for each. `mimirtool rules load/sync` refuses a namespace repeated across the
+/// files it is given ("repeated namespace attempted to be loaded"), so none of them is written.
+fn repeated_namespaces(
+    jobs: &[(&str, String)],
+    results: &[Processed],
+) -> std::collections::BTreeMap<usize, Vec<String>> {
+    let mut owners: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, r) in results.iter().enumerate() {
+        for ns in &r.namespaces {
+            owners.entry(ns.as_str()).or_default().push(i);
+        }
+    }
+    let mut out: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (ns, idx) in owners.iter().filter(|(_, idx)| idx.len() > 1) {
+        let specs: Vec<&str> = idx.iter().map(|&i| jobs[i].0).collect();
+        for &i in idx {
+            out.entry(i).or_default().push(format!(
+                "error: {}: Mimir namespace {ns:?} is also generated from {}; mimirtool loads one namespace from one place, so {} is left as it was (give the specs distinct services, or name namespaces after their files with --namespace '{{file}}')",
+                jobs[i].0,
+                specs.iter().filter(|s| **s != jobs[i].0).copied().collect::<Vec<_>>().join(", "),
+                jobs[i].1
+            ));
+        }
+    }
+    out
+}
+
 /// What happened to one spec.
 enum Outcome {
     Failed,
@@ -273,10 +309,17 @@ struct Processed {
     outcome: Outcome,
     /// What each of its documents was written as.
     written: Vec<(usize, Written)>,
+    /// `--target mimir`: the rule namespaces the output declares.
+    namespaces: Vec<String>,
 }
 
 /// Processes every `(spec, target)` job, in parallel, returning results in job order.
-fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> Vec<Processed> {
+fn process_all(
+    input: &str,
+    jobs: &[(&str, String)],
+    generator: &Generator,
+    check: bool,
+) -> Vec<Processed> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -285,7 +328,7 @@ fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> V
     if workers == 1 {
         return jobs
             .iter()
-            .map(|(spec, target)| process(spec, target, generator, check))
+            .map(|(spec, target)| process(input, spec, target, generator, check))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -300,7 +343,7 @@ fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> V
                         let Some((spec, target)) = jobs.get(i) else {
                             break;
                         };
-                        mine.push((i, process(spec, target, generator, check)));
+                        mine.push((i, process(input, spec, target, generator, check)));
                     }
                     mine
                 })
@@ -320,20 +363,36 @@ fn process_all(jobs: &[(&str, String)], generator: &Generator, check: bool) -> V
         .collect()
 }
 
+/// What `{file}` stands for in a Mimir `--namespace`: the spec's path under the input folder,
+/// without its extension, folders joined with `-` (`a/b/web.yaml` is `a-b-web`).
+fn file_name(input: &str, spec: &str) -> String {
+    let rel = Path::new(spec)
+        .strip_prefix(input)
+        .unwrap_or(Path::new(spec))
+        .with_extension("");
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Generates one spec, then stages its output (or compares it, with `--check`).
-fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Processed {
+fn process(input: &str, spec: &str, target: &str, generator: &Generator, check: bool) -> Processed {
     let mut messages = Vec::new();
     let failed = |messages: Vec<String>| Processed {
         messages,
         outcome: Outcome::Failed,
         written: Vec::new(),
+        namespaces: Vec::new(),
     };
     let text = match read_spec(Path::new(spec)) {
         Ok(t) => t,
         Err(e) => return failed(vec![format!("error: {e:#}")]),
     };
-    let (bytes, written) = match generator.generate_file(&text) {
-        Ok(o) => (o.text.into_bytes(), o.written),
+    let (bytes, written, namespaces) = match generator
+        .generate_file_named(&text, &file_name(input, spec))
+    {
+        Ok(o) => (o.text.into_bytes(), o.written, o.namespaces),
         Err(problems) => {
             for p in &problems {
                 messages.push(format!("error: {}", p.display(Path::new(spec))));
@@ -356,6 +415,7 @@ fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Proc
             messages,
             outcome,
             written,
+            namespaces,
         };
     }
     match stage(Path::new(target), &bytes) {
@@ -363,11 +423,13 @@ fn process(spec: &str, target: &str, generator: &Generator, check: bool) -> Proc
             messages,
             outcome: Outcome::Staged(s),
             written,
+            namespaces,
         },
         Ok(None) => Processed {
             messages,
             outcome: Outcome::Unchanged,
             written,
+            namespaces,
         },
         Err(e) => failed(vec![format!("error: {e:#}")]),
     }

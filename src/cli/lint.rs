@@ -35,6 +35,14 @@ pub struct LintArgs {
     /// Query language of SLI queries: PromQL, or VictoriaMetrics' MetricsQL.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
+    /// The ruler the rules are for (L016 flags MetricsQL-only functions unless vmalert)
+    /// [default: vmalert with --dialect metricsql or Sloth's VictoriaMetrics validator,
+    /// otherwise prometheus].
+    #[arg(long, value_enum)]
+    pub target: Option<super::engine_args::TargetArg>,
+    /// The engine's max query length (L015) [default: 768h].
+    #[arg(long, value_name = "DURATION")]
+    pub max_query_length: Option<String>,
     /// Exit with status 1 when warnings are found, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -83,7 +91,17 @@ fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let config = load_config(&args)?;
+    let mut config = load_config(&args)?;
+    if let Some(t) = args.target {
+        config.target = Some(t.target());
+    }
+    if let Some(m) = &args.max_query_length {
+        let d = crate::duration::Duration::parse(m).context("--max-query-length")?;
+        if d.is_zero() {
+            bail!("--max-query-length: must be more than zero");
+        }
+        config.max_query_length = Some(d);
+    }
     let generator = args.gen.generator()?;
     let dialect = match args.dialect {
         Some(DialectArg::Promql) => Dialect::PromQl,

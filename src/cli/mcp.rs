@@ -36,6 +36,12 @@ pub struct McpArgs {
     /// Extra header sent to Prometheus, e.g. "X-Scope-OrgID: t1" (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+    /// The engine behind --prometheus-url (see `slogen budget --help`).
+    #[arg(long, value_enum, default_value = "prometheus", env = "SLOGEN_ENGINE")]
+    pub engine: super::prom_args::EngineArg,
+    /// VictoriaMetrics cluster tenant or Mimir/Cortex tenant (see `slogen budget --help`).
+    #[arg(long, value_name = "TENANT", env = "SLOGEN_TENANT")]
+    pub tenant: Option<String>,
     /// Answer as of this Unix time instead of now (reviews of past incidents).
     #[arg(long = "at", value_name = "UNIX_SECONDS")]
     pub at: Option<f64>,
@@ -66,6 +72,8 @@ pub fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
     };
     crate::mcp::serve(crate::mcp::Config {
         prometheus_url: args.prometheus_url,
+        engine: args.engine.engine(),
+        tenant: args.tenant,
         timeout: std::time::Duration::from_millis(timeout.as_millis()),
         headers,
         slos_dir,

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod controller;
 pub mod discover;
 pub mod docs;
+pub mod engine_args;
 pub mod explain;
 pub mod fsio;
 pub mod gate;

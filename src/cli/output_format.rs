@@ -32,7 +32,8 @@ pub struct OutputArgs {
     #[arg(long = "name", value_name = "NAME")]
     pub name: Option<String>,
     /// Namespace of the PrometheusRule objects (default: none, so the namespace they are
-    /// applied in).
+    /// applied in); with --target mimir, the Mimir rule namespace instead, where `{service}` is
+    /// the SLO's service and `{file}` the spec file's name [default: {service}].
     #[arg(long = "namespace", value_name = "NAMESPACE")]
     pub namespace: Option<String>,
     /// A label on the PrometheusRule objects, for example the one your Prometheus' ruleSelector
@@ -51,6 +52,9 @@ impl OutputArgs {
                 ("--namespace", self.namespace.is_some()),
                 ("--label", !self.labels.is_empty()),
             ] {
+                if given && flag == "--namespace" {
+                    bail!("--namespace is the namespace of PrometheusRule objects or a Mimir rule namespace: it needs --output-format prometheusrule or --target mimir");
+                }
                 if given {
                     bail!("{flag} sets the metadata of PrometheusRule objects: it needs --output-format prometheusrule");
                 }

@@ -11,7 +11,7 @@ use clap::Args;
 
 use crate::duration::Duration;
 use crate::live::Selector;
-use crate::prom::{parse_header, Auth, Client, ClientOptions};
+use crate::prom::{parse_header, Auth, Client, ClientOptions, Engine};
 
 /// How to reach Prometheus.
 #[derive(Debug, Clone, Args)]
@@ -32,6 +32,38 @@ pub struct PromArgs {
     /// Evaluate at this time (RFC 3339 or Unix seconds) instead of now.
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
+    /// The engine behind --prometheus-url: prometheus, victoriametrics, mimir (or Cortex) or
+    /// thanos. It decides where --tenant goes and how partial answers are refused or flagged.
+    #[arg(long, value_enum, default_value = "prometheus", env = "SLOGEN_ENGINE")]
+    pub engine: EngineArg,
+    /// Tenant: a VictoriaMetrics cluster's accountID[:projectID] (queried under
+    /// /select/<tenant>/prometheus) or a Mimir/Cortex tenant (sent as X-Scope-OrgID).
+    #[arg(long, value_name = "TENANT", env = "SLOGEN_TENANT")]
+    pub tenant: Option<String>,
+}
+
+/// `--engine` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum EngineArg {
+    #[default]
+    Prometheus,
+    #[value(alias = "vm")]
+    Victoriametrics,
+    #[value(alias = "cortex")]
+    Mimir,
+    Thanos,
+}
+
+impl EngineArg {
+    /// The client's engine.
+    pub fn engine(self) -> Engine {
+        match self {
+            EngineArg::Prometheus => Engine::Prometheus,
+            EngineArg::Victoriametrics => Engine::VictoriaMetrics,
+            EngineArg::Mimir => Engine::Mimir,
+            EngineArg::Thanos => Engine::Thanos,
+        }
+    }
 }
 
 /// Which SLOs.
@@ -57,7 +89,20 @@ impl SelectArgs {
 
 impl PromArgs {
     /// Builds the client from the flags and the environment.
+    /// The client for reading figures: partial answers are accepted and flagged
+    /// ([`Client::take_notes`]).
     pub fn client(&self) -> anyhow::Result<Client> {
+        self.client_with(false)
+    }
+
+    /// The client for decisions (`gate`): the engine is asked to fail rather than answer from
+    /// part of the data (Thanos `partial_response=false`, VictoriaMetrics
+    /// `deny_partial_response=1`).
+    pub fn decision_client(&self) -> anyhow::Result<Client> {
+        self.client_with(true)
+    }
+
+    fn client_with(&self, deny_partial: bool) -> anyhow::Result<Client> {
         let timeout = Duration::parse(&self.timeout).context("--timeout")?;
         if timeout.is_zero() {
             bail!("--timeout: must be more than zero");
@@ -74,6 +119,9 @@ impl PromArgs {
             timeout: std::time::Duration::from_millis(timeout.as_millis()),
             auth,
             headers,
+            engine: self.engine.engine(),
+            tenant: self.tenant.clone(),
+            deny_partial,
         };
         Ok(Client::new(opts)?)
     }

@@ -66,11 +66,34 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return Ok(no_answer(&e)),
     };
-    let body = match args.format {
+    let notes = client.take_notes();
+    let mut body = match args.format {
         ReportFormat::Markdown => report_render::markdown(&report, &args.since),
         ReportFormat::Html => report_render::html(&report, &args.since),
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
+    if notes.partial {
+        // Never shown as whole: a banner (or fields) in the report itself, and exit 3.
+        let warning = super::budget::partial_warning(client.engine().name(), &notes.warnings);
+        body = match args.format {
+            ReportFormat::Markdown => format!("> **PARTIAL DATA**: {warning}\n\n{body}"),
+            ReportFormat::Html => body.replacen(
+                "<body>",
+                &format!(
+                    "<body>\n<p role=\"alert\"><strong>PARTIAL DATA</strong>: {}</p>",
+                    html_escape(&warning)
+                ),
+                1,
+            ),
+            ReportFormat::Json => {
+                let mut v: serde_json::Value = serde_json::from_str(&body)?;
+                v["partial"] = true.into();
+                v["warnings"] = notes.warnings.clone().into();
+                serde_json::to_string_pretty(&v)? + "\n"
+            }
+        };
+        eprintln!("warning: {warning}");
+    }
     match &args.out {
         Some(path) => {
             super::fsio::write_atomic(path, body.as_bytes())
@@ -81,10 +104,25 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(url) = args.slack_webhook.as_deref().filter(|u| !u.is_empty()) {
-        let summary = report_render::markdown(&report, &args.since);
+        let mut summary = report_render::markdown(&report, &args.since);
+        if notes.partial {
+            let warning = super::budget::partial_warning(client.engine().name(), &notes.warnings);
+            summary = format!("*PARTIAL DATA*: {warning}\n\n{summary}");
+        }
         post_slack(url, &summary, &args.prom.timeout).context("posting the report to Slack")?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if notes.partial {
+        ExitCode::from(super::budget::EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn now() -> f64 {

@@ -5,7 +5,9 @@
 //! the `PrometheusRule` objects of Kubernetes specs; [`prometheus_rule`] wraps a rules file in a
 //! `PrometheusRule` (`--output-format prometheusrule`). They only arrange data, and none
 //! decides what is generated.
+//! [`engine`] writes the rules files of the other rulers (`--target vmalert|mimir|thanos`).
 
+pub mod engine;
 pub mod k8s;
 pub mod prometheus;
 pub mod prometheus_rule;

@@ -48,7 +48,7 @@ fn group(w: &mut yaml::Writer, g: &RuleGroup) {
     w.end();
 }
 
-fn rule(w: &mut yaml::Writer, r: &Rule) {
+pub(super) fn rule(w: &mut yaml::Writer, r: &Rule) {
     w.map();
     if !r.record.is_empty() {
         w.entry("record", &r.record);

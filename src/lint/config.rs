@@ -5,6 +5,8 @@
 //! disable = ["L008", "missing-description"]   # codes or names; "all" turns every rule off
 //! enable = ["L013"]                            # turns rules back on after "all"
 //! dialect = "metricsql"                        # default for --dialect
+//! target = "mimir"                             # default for --target (L016)
+//! max_query_length = "768h"                    # default for --max-query-length (L015)
 //!
 //! [lint.severity]                              # re-level: error, warning, info or off
 //! L003 = "error"
@@ -18,6 +20,8 @@ use serde::Deserialize;
 
 use super::registry;
 use crate::diag::{Diagnostic, Severity};
+use crate::duration::Duration;
+use crate::emit::engine::Target;
 use crate::model::Dialect;
 
 /// The name slogen looks for, from the current folder upwards.
@@ -32,6 +36,10 @@ pub struct Config {
     pub severity: BTreeMap<&'static str, Severity>,
     /// The query dialect, unless `--dialect` is given.
     pub dialect: Option<Dialect>,
+    /// The ruler the rules are for (L016), unless `--target` is given.
+    pub target: Option<Target>,
+    /// The engine's max query length (L015), unless `--max-query-length` is given.
+    pub max_query_length: Option<Duration>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +58,8 @@ struct LintTable {
     #[serde(default)]
     severity: BTreeMap<String, String>,
     dialect: Option<String>,
+    target: Option<String>,
+    max_query_length: Option<String>,
 }
 
 /// Parses the text of a config file; the error names the bad entry.
@@ -91,6 +101,29 @@ pub fn parse(text: &str) -> Result<Config, String> {
             ))
         }
     };
+    c.target = match t.target.as_deref() {
+        None => None,
+        Some("prometheus") => Some(Target::Prometheus),
+        Some("vmalert") => Some(Target::Vmalert),
+        Some("mimir") => Some(Target::Mimir),
+        Some("thanos") => Some(Target::Thanos),
+        Some(other) => {
+            return Err(format!(
+                "target: expected prometheus, vmalert, mimir or thanos, found {other:?}"
+            ))
+        }
+    };
+    c.max_query_length = match t.max_query_length.as_deref() {
+        None => None,
+        Some(s) => Some(
+            Duration::parse(s)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    format!("max_query_length: expected a duration such as \"768h\", found {s:?}")
+                })?,
+        ),
+    };
     Ok(c)
 }
 
@@ -126,6 +159,13 @@ mod tests {
         assert!(c.disabled.contains("L013") && c.disabled.contains("V005"));
         assert_eq!(c.severity.get("L003"), Some(&Severity::Error));
         assert_eq!(c.dialect, Some(Dialect::MetricsQl));
+        let c = parse("[lint]\ntarget = \"mimir\"\nmax_query_length = \"720h\"\n").unwrap();
+        assert_eq!(c.target, Some(Target::Mimir));
+        assert_eq!(c.max_query_length, Some(Duration::from_hours(720)));
+        assert!(parse("[lint]\ntarget = \"cortex\"\n")
+            .unwrap_err()
+            .contains("cortex"));
+        assert!(parse("[lint]\nmax_query_length = \"0\"\n").is_err());
     }
 
     #[test]

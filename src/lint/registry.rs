@@ -83,6 +83,14 @@ pub(crate) static LINT: &[Entry] = &[
         info: objective_as_ratio::RULE,
         check: Check::Slo(objective_as_ratio::check),
     },
+    Entry {
+        info: query_length::RULE,
+        check: Check::Slo(query_length::check),
+    },
+    Entry {
+        info: metricsql_only::RULE,
+        check: Check::Slo(metricsql_only::check),
+    },
 ];
 
 /// Every code in catalogue order: parse, validation, lint.

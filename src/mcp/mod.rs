@@ -33,6 +33,9 @@ pub struct Config {
     pub allow_write: bool,
     /// Evaluate live answers at this Unix time instead of now.
     pub at: Option<f64>,
+    /// The engine behind the URL and its tenant ([`crate::prom::engine`]).
+    pub engine: crate::prom::Engine,
+    pub tenant: Option<String>,
 }
 
 /// Serves MCP on stdin/stdout until the client disconnects. Credentials come from the
@@ -44,6 +47,10 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         timeout: config.timeout,
         auth: Auth::from_env(None).context("reading Prometheus credentials")?,
         headers: config.headers.clone(),
+        engine: config.engine,
+        tenant: config.tenant.clone(),
+        // Answers feed decisions (the gate policy): refuse partial data at the source.
+        deny_partial: true,
     })
     .context("configuring the Prometheus client")?;
     if let Some(dir) = &config.slos_dir {

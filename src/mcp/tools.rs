@@ -141,7 +141,16 @@ fn statuses(
         service: service.map(str::to_string),
         slo: slo.map(str::to_string),
     };
-    match live::fetch_statuses(&state.client, &sel, Some(state.now())) {
+    let fetched = live::fetch_statuses(&state.client, &sel, Some(state.now()));
+    let notes = state.client.take_notes();
+    if notes.partial {
+        return Err(crate::prom::Error::Partial {
+            engine: state.client.engine().name(),
+            warnings: notes.warnings.join("; "),
+        }
+        .to_string());
+    }
+    match fetched {
         Ok(v) => Ok(v),
         Err(e @ crate::prom::Error::NoData { .. }) => {
             let catalog = state.catalog()?;

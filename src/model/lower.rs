@@ -27,6 +27,9 @@ pub struct LowerOptions<'a> {
     pub cli_plugins: &'a [PluginDecl],
     pub disable_default_plugins: bool,
     pub sli_plugins: &'a SliPlugins,
+    /// The language Sloth's own validator (`sloth.dev/core/validate/v1`) parses queries in:
+    /// PromQL, or MetricsQL with `--dialect metricsql` (for `--target vmalert`).
+    pub dialect: Dialect,
 }
 
 /// An SLO mapped from its spec but not yet checked: what every format lowers to first.
@@ -256,7 +259,7 @@ pub fn finish(
             pos: d.pos,
             spans: d.spans,
         };
-        for dialect in validators(&slo.plugins) {
+        for dialect in validators_in(&slo.plugins, opts.dialect) {
             errors.extend(validate::validate_slo(&slo, &slo.spans, dialect));
         }
         slos.push(slo);
@@ -270,10 +273,15 @@ pub fn finish(
 
 /// The validators in a chain: Sloth validates only when the chain holds a validate plugin.
 pub fn validators(plugins: &[PluginDecl]) -> Vec<Dialect> {
+    validators_in(plugins, Dialect::PromQl)
+}
+
+/// The validators in a chain, Sloth's own validator parsing in `dialect`.
+pub fn validators_in(plugins: &[PluginDecl], dialect: Dialect) -> Vec<Dialect> {
     let mut out = Vec::new();
     for p in plugins {
         let d = match p.id.as_str() {
-            "sloth.dev/core/validate/v1" => Dialect::PromQl,
+            "sloth.dev/core/validate/v1" => dialect,
             "sloth.dev/contrib/validate_victoria_metrics/v1" => Dialect::MetricsQl,
             _ => continue,
         };

@@ -311,10 +311,7 @@ pub fn check_query(query: &str, dialect: Dialect) -> Vec<(&'static str, String)>
     }
     // Every query is written inside `(` `)` (the SLI rules); a `#` comment on its last line
     // would swallow the `)` and Prometheus would reject the rule, so refuse it here.
-    if dialect == Dialect::PromQl
-        && rendered.contains('#')
-        && parse_expr(&format!("({rendered})"), dialect).is_err()
-    {
+    if rendered.contains('#') && parse_expr(&format!("({rendered})"), dialect).is_err() {
         return vec![(
             code::QUERY_EXPRESSION,
             "the query's last line ends in a `#` comment, which would swallow the `)` written \
@@ -343,15 +340,9 @@ pub fn window_glued(query: &str) -> bool {
 pub fn parse_expr(expr: &str, dialect: Dialect) -> Result<(), String> {
     match dialect {
         Dialect::PromQl => crate::promql::check(expr),
-        // MetricsQL accepts everything PromQL does and more; with no MetricsQL parser in the
-        // Rust ecosystem, only what cannot be an expression in either language is refused.
-        Dialect::MetricsQl => {
-            if expr.trim().is_empty() {
-                Err("empty expression".into())
-            } else {
-                Ok(())
-            }
-        }
+        // MetricsQL accepts everything PromQL does and more (`crate::metricsql` says how far
+        // it is checked).
+        Dialect::MetricsQl => crate::metricsql::check(expr),
     }
 }
 

@@ -24,6 +24,25 @@ pub(super) fn api_error(body: &str) -> Option<(String, String)> {
     Some((ty.to_string(), msg.to_string()))
 }
 
+/// `(isPartial, warnings)` of a successful answer: VictoriaMetrics' partial flag, and the
+/// `warnings` Prometheus, Thanos and Mimir may add.
+pub(super) fn notes(body: &str) -> (bool, Vec<String>) {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return (false, Vec::new());
+    };
+    let partial = v.get("isPartial").and_then(Value::as_bool).unwrap_or(false);
+    let warnings = v
+        .get("warnings")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    (partial, warnings)
+}
+
 fn data(body: &str) -> Result<Value, String> {
     let v: Value = serde_json::from_str(body).map_err(|e| format!("not JSON ({e})"))?;
     if let Some((ty, msg)) = api_error(body) {

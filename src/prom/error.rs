@@ -24,6 +24,24 @@ pub enum Error {
     /// Prometheus itself rejected the request (`"status":"error"`), e.g. a bad query.
     #[error("Prometheus rejected the query ({error_type}): {error}")]
     Api { error_type: String, error: String },
+    /// The engine refused the query as over one of its limits (Mimir's query length, a
+    /// VictoriaMetrics `-search.max*` flag): an error body, mostly with HTTP 422.
+    #[error(
+        "{engine} refused the query as over one of its limits ({error_type}): {error}; {hint}"
+    )]
+    Limit {
+        engine: &'static str,
+        error_type: String,
+        error: String,
+        hint: &'static str,
+    },
+    /// The engine answered from part of its data (a Thanos store or a VictoriaMetrics storage
+    /// node missing): the figures are not the whole, so no budget or decision is made of them.
+    #[error("{engine} answered from part of its data ({warnings}); a budget from partial data is not shown as whole: retry when every store answers")]
+    Partial {
+        engine: &'static str,
+        warnings: String,
+    },
     /// The answer was not the JSON the Prometheus HTTP API documents.
     #[error("cannot decode the answer of Prometheus at {url}: {reason}")]
     Decode { url: String, reason: String },

@@ -20,12 +20,14 @@
 
 mod auth;
 mod decode;
+pub mod engine;
 mod error;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub use auth::{parse_header, Auth, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME};
+pub use engine::{Engine, Notes};
 pub use error::Error;
 
 /// Labels of one series, sorted by name.
@@ -67,6 +69,14 @@ pub struct ClientOptions {
     pub auth: Auth,
     /// Extra headers sent with every request, e.g. `("X-Scope-OrgID", "t1")`.
     pub headers: Vec<(String, String)>,
+    /// The engine behind the URL ([`engine`] says what differs).
+    pub engine: Engine,
+    /// The tenant: a VictoriaMetrics cluster path (`/select/<tenant>/prometheus`) or Mimir's
+    /// `X-Scope-OrgID` header.
+    pub tenant: Option<String>,
+    /// Ask the engine to fail rather than answer from part of the data (Thanos
+    /// `partial_response=false`, VictoriaMetrics `deny_partial_response=1`): for decisions.
+    pub deny_partial: bool,
 }
 
 impl ClientOptions {
@@ -77,6 +87,9 @@ impl ClientOptions {
             timeout: Duration::from_secs(10),
             auth: Auth::None,
             headers: Vec::new(),
+            engine: Engine::Prometheus,
+            tenant: None,
+            deny_partial: false,
         }
     }
 }
@@ -89,6 +102,9 @@ pub struct Client {
     timeout: Duration,
     auth_header: Option<String>,
     headers: Vec<(String, String)>,
+    engine: Engine,
+    deny_partial: bool,
+    notes: std::sync::Mutex<Notes>,
 }
 
 /// Largest response body accepted (range queries over weeks can be large).
@@ -110,6 +126,28 @@ impl Client {
         for (name, value) in &opts.headers {
             parse_header(&format!("{name}: {value}"))?;
         }
+        let mut base = base;
+        let mut headers = opts.headers;
+        if let Some(tenant) = &opts.tenant {
+            match engine::tenant_route(opts.engine, tenant).map_err(Error::Config)? {
+                engine::TenantRoute::PathPrefix(p) => {
+                    if base.ends_with(&p) {
+                        return Err(Error::Config(format!(
+                            "the URL {base} already ends in {p}: give the vmselect root with --tenant, or the full path without it"
+                        )));
+                    }
+                    base.push_str(&p);
+                }
+                engine::TenantRoute::Header(name, value) => {
+                    if headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                        return Err(Error::Config(format!(
+                            "both --tenant and a {name} header are given: keep one"
+                        )));
+                    }
+                    headers.push((name, value));
+                }
+            }
+        }
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(opts.timeout))
             .http_status_as_error(false)
@@ -120,8 +158,33 @@ impl Client {
             base,
             timeout: opts.timeout,
             auth_header: opts.auth.header_value(),
-            headers: opts.headers,
+            headers,
+            engine: opts.engine,
+            deny_partial: opts.deny_partial,
+            notes: Default::default(),
         })
+    }
+
+    /// The engine this client speaks to.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// What the answers since the last call said besides their data (partial data,
+    /// warnings), and starts over.
+    pub fn take_notes(&self) -> Notes {
+        std::mem::take(&mut *self.notes.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn note(&self, body: &str) {
+        let (partial, warnings) = decode::notes(body);
+        if partial || !warnings.is_empty() {
+            self.notes.lock().unwrap_or_else(|e| e.into_inner()).add(
+                self.engine,
+                partial,
+                warnings,
+            );
+        }
     }
 
     /// The base URL requests go to.
@@ -138,7 +201,9 @@ impl Client {
             form.push(("time", format_time(t)));
         }
         let body = self.post("/api/v1/query", &form)?;
-        decode::instant(&body).map_err(|reason| self.decode_error(reason))
+        let samples = decode::instant(&body).map_err(|reason| self.decode_error(reason))?;
+        self.note(&body);
+        Ok(samples)
     }
 
     /// Runs a range query.
@@ -150,17 +215,16 @@ impl Client {
             ("step", format_time(range.step)),
         ];
         let body = self.post("/api/v1/query_range", &form)?;
-        decode::range(&body).map_err(|reason| self.decode_error(reason))
+        let series = decode::range(&body).map_err(|reason| self.decode_error(reason))?;
+        self.note(&body);
+        Ok(series)
     }
 
     fn decode_error(&self, reason: String) -> Error {
         match reason.strip_prefix(decode::API_ERROR) {
             Some(rest) => {
                 let (error_type, error) = rest.split_once('\n').unwrap_or(("", rest));
-                Error::Api {
-                    error_type: error_type.to_string(),
-                    error: error.to_string(),
-                }
+                self.api_error(error_type.to_string(), error.to_string())
             }
             None => Error::Decode {
                 url: self.base.clone(),
@@ -169,8 +233,30 @@ impl Client {
         }
     }
 
+    /// An API error, as a limit error when the engine says a limit was hit.
+    fn api_error(&self, error_type: String, error: String) -> Error {
+        match engine::limit_hint(&error) {
+            Some(hint) => Error::Limit {
+                engine: self.engine.name(),
+                error_type,
+                error,
+                hint,
+            },
+            None => Error::Api { error_type, error },
+        }
+    }
+
     fn post(&self, path: &str, form: &[(&str, String)]) -> Result<String, Error> {
         let url = format!("{}{}", self.base, path);
+        let mut form = form.to_vec();
+        if self.deny_partial {
+            form.extend(
+                self.engine
+                    .deny_partial_args()
+                    .iter()
+                    .map(|(k, v)| (*k, v.to_string())),
+            );
+        }
         let mut req = self.agent.post(&url).header("Accept", "application/json");
         if let Some(auth) = &self.auth_header {
             req = req.header("Authorization", auth);
@@ -193,7 +279,7 @@ impl Client {
         // Prometheus answers 400/422/503 with a JSON error body; anything else came from a
         // proxy or a wrong URL.
         if let Some((error_type, error)) = decode::api_error(&body) {
-            return Err(Error::Api { error_type, error });
+            return Err(self.api_error(error_type, error));
         }
         Err(Error::Http {
             url: self.base.clone(),

@@ -45,7 +45,7 @@ pub fn run(args: &[&str]) -> Run {
 
 /// Runs budget, gate and report against `url` and checks each says `message` and exits as
 /// documented: 2 for every one of these failures.
-fn assert_failure(url: &str, extra: &[&str], message: &str) {
+pub fn assert_failure(url: &str, extra: &[&str], message: &str) {
     for cmd in ["budget", "report"] {
         let r = run(&[&[cmd, "--prometheus-url", url], extra].concat());
         assert_eq!(

@@ -494,7 +494,7 @@ fn bad_metadata_flags_say_what_is_valid() {
         &["generate", "-i", "slos/a.yaml", "--namespace", "monitoring"],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--namespace sets the metadata of PrometheusRule objects: it needs --output-format prometheusrule"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--namespace is the namespace of PrometheusRule objects or a Mimir rule namespace: it needs --output-format prometheusrule or --target mimir"), "{}", text(&out.stderr));
     let out = gen(dir, &["--output-format", "prometheusrule", "--name", "x"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr)

@@ -72,7 +72,7 @@ fn generate(cwd: &Path, args: &[&str]) -> Option<String> {
 
 /// Golden cases whose Sloth output Prometheus itself rejects, with promtool's reason. They
 /// are asserted to fail with exactly that reason, so a change in either direction is seen.
-const PROMETHEUS_REJECTS: &[(&str, &str)] = &[
+pub const PROMETHEUS_REJECTS: &[(&str, &str)] = &[
     // The contrib info-labels plugin copies spec keys like `plug-l1` into label names.
     ("ex-contrib-slo-plugins", "invalid label name: plug-l1"),
     // The VictoriaMetrics example uses MetricsQL, which Prometheus does not parse.
