@@ -137,9 +137,33 @@ pub struct FileOutput {
     pub slos: Vec<(String, String, String)>,
 }
 
+/// One SLO document after planning: its model and the rules planned for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub group: SloGroup,
+    pub plan: plan::Plan,
+}
+
 impl Generator {
     /// Generates every document of one file's text; fails with every problem found.
     pub fn generate_file(&self, text: &str) -> Result<FileOutput, Vec<Problem>> {
+        self.run_file(text, |_| {})
+    }
+
+    /// Generates one file as [`Generator::generate_file`] does (the same problems, the same
+    /// checks) and keeps each SLO document's model and plan, for generators that read them
+    /// (dashboards). Documents without SLOs are left out.
+    pub fn plan_file(&self, text: &str) -> Result<(FileOutput, Vec<Planned>), Vec<Problem>> {
+        let mut planned = Vec::new();
+        let out = self.run_file(text, |p| planned.push(p))?;
+        Ok((out, planned))
+    }
+
+    fn run_file(
+        &self,
+        text: &str,
+        mut keep: impl FnMut(Planned),
+    ) -> Result<FileOutput, Vec<Problem>> {
         let mut out = FileOutput::default();
         let docs = spec::split_documents(text);
         let (ctx, mut problems) = match self.file_context(&docs) {
@@ -148,8 +172,8 @@ impl Generator {
         };
         for doc in &docs {
             out.documents += 1;
-            match self.generate_document_in(doc, &ctx) {
-                Ok((text, group)) => {
+            match self.build_document_in(doc, &ctx) {
+                Ok((text, group, plan)) => {
                     out.text.push_str(&text);
                     out.slos.extend(
                         group
@@ -157,6 +181,9 @@ impl Generator {
                             .iter()
                             .map(|s| (s.id.clone(), s.service.clone(), s.name.clone())),
                     );
+                    if let Some(plan) = plan {
+                        keep(Planned { group, plan });
+                    }
                 }
                 Err(mut p) => problems.append(&mut p),
             }
@@ -315,9 +342,20 @@ impl Generator {
         doc: &Document,
         ctx: &FileContext,
     ) -> Result<(String, SloGroup), Vec<Problem>> {
+        self.build_document_in(doc, ctx)
+            .map(|(text, group, _)| (text, group))
+    }
+
+    /// Generates one document of a file: its text, its model and its plan (`None` for a
+    /// document without SLOs).
+    fn build_document_in(
+        &self,
+        doc: &Document,
+        ctx: &FileContext,
+    ) -> Result<(String, SloGroup, Option<plan::Plan>), Vec<Problem>> {
         let group = self.lower_document_in(doc, ctx)?;
         if group.slos.is_empty() {
-            return Ok((String::new(), group));
+            return Ok((String::new(), group, None));
         }
         let problem = |code: &'static str, slo: Option<String>, message: String| Problem {
             document: doc.index,
@@ -351,7 +389,7 @@ impl Generator {
         })?;
         let text =
             emit::document(&plan).map_err(|e| vec![problem(code::EMIT, None, e.to_string())])?;
-        Ok((text, group))
+        Ok((text, group, Some(plan)))
     }
 }
 
