@@ -1,9 +1,10 @@
 //! `slogen init [DIR]`: scaffolds the layout of an SLOs-as-code repository.
 //!
-//! One example spec in `slos/`, its rules in `generated/` (made by the library, so the tree
-//! passes `slogen generate --check` at once), an ArgoCD Application that syncs `generated/`,
-//! the GitHub workflow that regenerates on push, the pre-commit config, and the JSON Schema the
-//! example spec points yaml-language-server at. Existing files are never overwritten without
+//! One example spec in `slos/`, its rules in `generated/` and its Grafana dashboards in
+//! `dashboards/` (made by the library, so the tree passes `slogen generate --check` and
+//! `slogen dashboards --check` at once), ArgoCD Applications that sync both folders, the
+//! GitHub workflow that regenerates them on push, the pre-commit config, and the JSON Schema
+//! the example spec points yaml-language-server at. Existing files are never overwritten without
 //! `--force`: every conflict is listed and nothing is written.
 
 use std::io::Write;
@@ -13,7 +14,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use super::dashboards::DEFAULT_FOLDER;
 use super::fsio::write_atomic;
+use crate::dashboards::delivery::{config_map, ConfigMapOptions};
+use crate::dashboards::{self, Input, Settings};
 use crate::pipeline::Generator;
 use crate::schema::{self, SchemaKind};
 
@@ -24,6 +28,7 @@ pub const SLOGEN_GIT_PLACEHOLDER: &str = "https://git.example.com/your-org/sloge
 
 const EXAMPLE_SPEC: &str = include_str!("templates/example-slo.yaml");
 const ARGOCD_APP: &str = include_str!("templates/argocd-application.yaml");
+const ARGOCD_DASHBOARDS: &str = include_str!("templates/argocd-dashboards.yaml");
 const GENERATE_WORKFLOW: &str = include_str!("templates/generate-slos.yaml");
 const PRE_COMMIT_CONFIG: &str = include_str!("templates/pre-commit-config.yaml");
 
@@ -31,6 +36,8 @@ const PRE_COMMIT_CONFIG: &str = include_str!("templates/pre-commit-config.yaml")
 pub const EXAMPLE_SPEC_PATH: &str = "slos/example.yaml";
 /// Where `generate -i slos/ -o generated/` writes the example's rules.
 pub const EXAMPLE_OUTPUT: &str = "generated/example.yaml";
+/// Where `dashboards -i slos/ -o dashboards/ --format configmap` writes.
+pub const DASHBOARDS_DIR: &str = "dashboards";
 
 /// Options of `slogen init`.
 #[derive(Debug, Clone, Args)]
@@ -50,38 +57,71 @@ pub struct InitArgs {
 }
 
 /// Every file `init` writes: path relative to the folder, and contents.
-pub fn plan(args: &InitArgs) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let generated = Generator::default()
-        .generate_file(EXAMPLE_SPEC)
-        .map_err(|problems| {
-            let msgs: Vec<String> = problems
-                .iter()
-                .map(|p| p.display(Path::new(EXAMPLE_SPEC_PATH)).to_string())
-                .collect();
-            anyhow::anyhow!(
-                "the built-in example spec does not generate: {}",
-                msgs.join("; ")
-            )
-        })?;
+pub fn plan(args: &InitArgs) -> anyhow::Result<Vec<(String, String)>> {
+    let (generated, planned) =
+        Generator::default()
+            .plan_file(EXAMPLE_SPEC)
+            .map_err(|problems| {
+                let msgs: Vec<String> = problems
+                    .iter()
+                    .map(|p| p.display(Path::new(EXAMPLE_SPEC_PATH)).to_string())
+                    .collect();
+                anyhow::anyhow!(
+                    "the built-in example spec does not generate: {}",
+                    msgs.join("; ")
+                )
+            })?;
     let fill = |t: &str| {
         t.replace("{{REPO_URL}}", &args.repo_url)
             .replace("{{SLOGEN_GIT}}", &args.slogen_git)
             .replace("{{SLOGEN_TAG}}", crate::VERSION)
     };
-    Ok(vec![
-        (EXAMPLE_SPEC_PATH, EXAMPLE_SPEC.to_string()),
-        (EXAMPLE_OUTPUT, generated.text),
-        ("argocd/application.yaml", fill(ARGOCD_APP)),
+    let inputs: Vec<Input> = planned
+        .iter()
+        .flat_map(|p| {
+            p.group
+                .slos
+                .iter()
+                .zip(&p.plan.slos)
+                .map(|(slo, (_, rules))| Input { slo, rules })
+        })
+        .collect();
+    let built = dashboards::build(&inputs, &Settings::default())
+        .map_err(|c| anyhow::anyhow!("the built-in example's dashboards collide: {}", c[0]))?;
+    let options = ConfigMapOptions {
+        namespace: None,
+        folder: DEFAULT_FOLDER.to_string(),
+    };
+    let mut files = vec![
+        (EXAMPLE_SPEC_PATH.to_string(), EXAMPLE_SPEC.to_string()),
+        (EXAMPLE_OUTPUT.to_string(), generated.text),
+    ];
+    for d in &built {
+        files.push((
+            format!("{DASHBOARDS_DIR}/{}.yaml", d.uid),
+            config_map(d, crate::VERSION, &options),
+        ));
+    }
+    files.extend([
+        ("argocd/application.yaml".to_string(), fill(ARGOCD_APP)),
         (
-            ".github/workflows/generate-slos.yaml",
+            "argocd/dashboards.yaml".to_string(),
+            fill(ARGOCD_DASHBOARDS),
+        ),
+        (
+            ".github/workflows/generate-slos.yaml".to_string(),
             fill(GENERATE_WORKFLOW),
         ),
-        (".pre-commit-config.yaml", fill(PRE_COMMIT_CONFIG)),
         (
-            ".slogen/kubernetes.schema.json",
+            ".pre-commit-config.yaml".to_string(),
+            fill(PRE_COMMIT_CONFIG),
+        ),
+        (
+            ".slogen/kubernetes.schema.json".to_string(),
             schema::render(SchemaKind::Kubernetes),
         ),
-    ])
+    ]);
+    Ok(files)
 }
 
 /// Runs `init`.
@@ -132,11 +172,15 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         out,
         "  check in CI:      slogen generate -i slos/ -o generated/ --check"
     );
+    let _ = writeln!(
+        out,
+        "  dashboards:       slogen dashboards -i slos/ -o dashboards/ --format configmap"
+    );
     let _ = writeln!(out, "  pre-commit:       pre-commit install");
     if args.repo_url == REPO_URL_PLACEHOLDER {
         let _ = writeln!(
             out,
-            "  set repoURL in argocd/application.yaml (or re-run with --repo-url URL --force)"
+            "  set repoURL in argocd/application.yaml and argocd/dashboards.yaml (or re-run with --repo-url URL --force)"
         );
     }
     if args.slogen_git == SLOGEN_GIT_PLACEHOLDER {

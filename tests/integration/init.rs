@@ -5,10 +5,13 @@ use std::path::Path;
 use crate::support::{slogen, text};
 use crate::workflows::{assert_generate_workflow, load_yaml};
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 9] = [
     "slos/example.yaml",
     "generated/example.yaml",
+    "dashboards/slo-example-api.yaml",
+    "dashboards/slo-overview.yaml",
     "argocd/application.yaml",
+    "argocd/dashboards.yaml",
     ".github/workflows/generate-slos.yaml",
     ".pre-commit-config.yaml",
     ".slogen/kubernetes.schema.json",
@@ -69,9 +72,51 @@ fn scaffolds_a_working_layout() {
     assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], true);
     assert_eq!(app["spec"]["syncPolicy"]["automated"]["selfHeal"], true);
 
-    // The workflow builds slogen from source with cargo.
+    // dashboards/ holds exactly what `dashboards --format configmap` writes, and ArgoCD
+    // syncs it next to the rules.
+    let dash = slogen(
+        &dir,
+        &[
+            "dashboards",
+            "-i",
+            "slos/",
+            "-o",
+            "dashboards/",
+            "--format",
+            "configmap",
+            "--check",
+        ],
+    );
+    assert!(
+        dash.status.success(),
+        "{}{}",
+        text(&dash.stdout),
+        text(&dash.stderr)
+    );
+    let cm = load_yaml(&dir.join("dashboards/slo-example-api.yaml"));
+    assert_eq!(cm["kind"], "ConfigMap");
+    assert_eq!(cm["metadata"]["labels"]["grafana_dashboard"], "1");
+    let app = load_yaml(&dir.join("argocd/dashboards.yaml"));
+    assert_eq!(app["kind"], "Application");
+    assert_eq!(app["spec"]["source"]["path"], "dashboards");
+    assert_eq!(
+        app["spec"]["source"]["repoURL"],
+        "https://git.example.org/acme/slos.git"
+    );
+    assert_eq!(app["spec"]["destination"]["namespace"], "monitoring");
+
+    // The workflow builds slogen from source with cargo, and regenerates the dashboards
+    // before it commits.
     let wf = load_yaml(&dir.join(".github/workflows/generate-slos.yaml"));
-    assert_generate_workflow(&wf, "cargo install --locked --git \"$SLOGEN_GIT\"");
+    let steps = assert_generate_workflow(&wf, "cargo install --locked --git \"$SLOGEN_GIT\"");
+    let at = |needle: &str| steps.iter().position(|s| s.run.contains(needle)).unwrap();
+    assert!(
+        at("slogen dashboards -i slos/ -o dashboards/ --format configmap --prune")
+            < at("git commit")
+    );
+    assert!(steps[at("git commit")]
+        .run
+        .contains("git add -A generated/ dashboards/"));
     assert_eq!(wf["env"]["SLOGEN_TAG"], slogen::VERSION);
 
     // pre-commit uses slogen's two hooks.
