@@ -333,7 +333,10 @@ pub fn md_escape(s: &str) -> String {
     // `1. ` or `1) ` opens an ordered list; `99.9%` does not.
     let list_mark = digits > 0
         && s[digits..].starts_with(['.', ')'])
-        && s[digits + 1..].chars().next().is_none_or(char::is_whitespace);
+        && s[digits + 1..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
     for (i, c) in s.chars().enumerate() {
         match c {
             '&' => out.push_str("&amp;"),

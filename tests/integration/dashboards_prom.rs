@@ -486,3 +486,73 @@ fn grouped_budget_left_matches_the_traffic_of_each_group() {
         );
     }
 }
+
+/// The alerts panel on promtool's evaluator: a line per `sloth_window` where the alert rules
+/// carry that label (as the opt-in `slogen/burn_window_label/v1` plugin labels each window
+/// pair's rule), one line where they do not (Sloth's rules), and 0 while nothing fires.
+#[test]
+fn the_alerts_panel_splits_per_window_where_alerts_carry_one() {
+    let dashboards = generate(&["slos/tr-web.yaml"]);
+    let alerts = panels(&dashboards["slo-tr-web.json"])
+        .into_iter()
+        .find(|p| p["title"] == "Alerts firing")
+        .unwrap()
+        .clone();
+    let (page, ticket) = (&alerts["targets"][0], &alerts["targets"][1]);
+    assert_eq!(
+        page["legendFormat"],
+        "TrWebHighErrorRate (page) {{sloth_window}}"
+    );
+    // A one-hour view: the step is the panel's min interval, 5m.
+    let view = View {
+        from: 0,
+        to: 3600,
+        vars: BTreeMap::new(),
+    };
+    let fill =
+        |t: &Value| view.substitute(t["expr"].as_str().unwrap(), alerts["interval"].as_str());
+    let series = |severity: &str, window: Option<&str>| {
+        let mut labels = format!(
+            "alertname=\"TrWebHighErrorRate\", alertstate=\"firing\", sloth_id=\"tr-web-requests-availability\", sloth_service=\"tr-web\", sloth_slo=\"requests-availability\", sloth_severity=\"{severity}\""
+        );
+        if let Some(w) = window {
+            labels.push_str(&format!(", sloth_window=\"{w}\""));
+        }
+        format!("ALERTS{{{labels}}}")
+    };
+    let test = serde_json::json!({
+        "rule_files": [],
+        "evaluation_interval": "1m",
+        "tests": [{
+            "interval": "1m",
+            "input_series": [
+                { "series": series("page", Some("1h")), "values": "_x10 1x40" },
+                { "series": series("page", Some("6h")), "values": "_x20 1x40" },
+                { "series": series("ticket", None), "values": "_x30 1x10" },
+            ],
+            "promql_expr_test": [
+                { "expr": fill(page), "eval_time": "2m",
+                  "exp_samples": [{ "labels": "{}", "value": 0 }] },
+                { "expr": fill(page), "eval_time": "35m",
+                  "exp_samples": [
+                      { "labels": "{sloth_window=\"1h\"}", "value": 1 },
+                      { "labels": "{sloth_window=\"6h\"}", "value": 1 },
+                  ] },
+                { "expr": fill(ticket), "eval_time": "25m",
+                  "exp_samples": [{ "labels": "{}", "value": 0 }] },
+                { "expr": fill(ticket), "eval_time": "35m",
+                  "exp_samples": [{ "labels": "{}", "value": 1 }] },
+            ],
+        }],
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    // JSON is YAML: promtool reads it as it is.
+    std::fs::write(tmp.path().join("alerts.test.yaml"), test.to_string()).unwrap();
+    let out = super::support::promtool(tmp.path(), &["test", "rules", "alerts.test.yaml"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

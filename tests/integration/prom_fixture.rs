@@ -7,8 +7,10 @@
 //! them with `promtool tsdb create-blocks-from rules` in passes, because a rule only sees the
 //! recordings of earlier passes (SLI windows and metadata → period SLI, current burn and
 //! alerts → period burn → budget remaining), restarting Prometheus between passes. Sloth's
-//! alert rules are backfilled as the `ALERTS` series Prometheus would have written (promtool
-//! does not evaluate alert rules; Sloth's have no `for`, so firing = the expression holds).
+//! alert rules are backfilled as the `ALERTS` series Prometheus would have written, value 1
+//! (promtool does not evaluate alert rules; Sloth's have no `for`, so firing = the expression
+//! holds). [`shared`] builds another server the same way from other specs and counters (the
+//! grouped SLOs of the dashboard tests).
 //! promtool writes blocks of up to 486h instead of 2h ([`MAX_BLOCK`]), which takes the build
 //! from 2-5.5 minutes to about 10 seconds. The finished server listens on 127.0.0.1 and
 //! stops, and its data goes, when the test process ends ([`super::prom_server`]).
