@@ -19,6 +19,7 @@
 //! - [`live`]: the one read model: SLO statuses, violations, trends and report data from
 //!   a live Prometheus, read through [`prom`].
 //! - [`budget`]: decisions on those facts: policy levels and the deployment gate.
+//! - [`dashboards`]: Grafana dashboards from the model and the plan, a generator like [`emit`].
 //! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
 //! - [`schema`]: JSON Schemas of the input formats, for editors (`slogen schema`).
 //! - [`diag`]: diagnostics as data, and their renderers (human, JSON, SARIF, GitHub).
@@ -55,6 +56,8 @@ pub mod http;
 pub mod live;
 
 pub mod budget;
+
+pub mod dashboards;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 

@@ -151,6 +151,17 @@ pub struct FileOutput {
     pub namespaces: Vec<String>,
 }
 
+/// One document generated: its text, its model, and (unless it holds no SLO) its plan and
+/// what it was written as.
+type Generated = (String, SloGroup, Option<(plan::Plan, Written)>);
+
+/// One SLO document after planning: its model and the rules planned for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub group: SloGroup,
+    pub plan: plan::Plan,
+}
+
 impl Generator {
     /// Generates every document of one file's text; fails with every problem found.
     pub fn generate_file(&self, text: &str) -> Result<FileOutput, Vec<Problem>> {
@@ -167,6 +178,25 @@ impl Generator {
         if self.target.target != emit::engine::Target::Prometheus {
             return self.generate_file_for_engine(text, file_name);
         }
+        self.run_file(text, |_| {})
+    }
+
+    /// Generates one file as [`Generator::generate_file`] does (the same problems, the same
+    /// checks) and keeps each SLO document's model and plan, for generators that read them
+    /// (dashboards). Documents without SLOs are left out.
+    pub fn plan_file(&self, text: &str) -> Result<(FileOutput, Vec<Planned>), Vec<Problem>> {
+        let mut planned = Vec::new();
+        let out = self.run_file(text, |p| planned.push(p))?;
+        Ok((out, planned))
+    }
+
+    /// Every document of a file through [`Generator::generate_named`], each SLO document's
+    /// model and plan handed to `keep`.
+    fn run_file(
+        &self,
+        text: &str,
+        mut keep: impl FnMut(Planned),
+    ) -> Result<FileOutput, Vec<Problem>> {
         let mut out = FileOutput::default();
         let docs = spec::split_documents(text);
         let (ctx, mut problems) = match self.file_context(&docs) {
@@ -177,17 +207,18 @@ impl Generator {
         for doc in &docs {
             out.documents += 1;
             match self.generate_named(doc, &ctx, &mut names) {
-                Ok((text, group, written)) => {
+                Ok((text, group, built)) => {
                     out.text.push_str(&text);
-                    if let Some(w) = written {
-                        out.written.push((doc.index, w));
-                    }
                     out.slos.extend(
                         group
                             .slos
                             .iter()
                             .map(|s| (s.id.clone(), s.service.clone(), s.name.clone())),
                     );
+                    if let Some((plan, written)) = built {
+                        out.written.push((doc.index, written));
+                        keep(Planned { group, plan });
+                    }
                 }
                 Err(mut p) => problems.append(&mut p),
             }
@@ -437,13 +468,14 @@ impl Generator {
     }
 
     /// [`Generator::generate_document_in`], naming a wrapped `PrometheusRule` apart from the
-    /// `names` earlier documents of the file took (`shop`, then `shop-2`).
+    /// `names` earlier documents of the file took (`shop`, then `shop-2`); with the document's
+    /// plan and what it was written as, unless it holds no SLO.
     fn generate_named(
         &self,
         doc: &Document,
         ctx: &FileContext,
         names: &mut Vec<String>,
-    ) -> Result<(String, SloGroup, Option<Written>), Vec<Problem>> {
+    ) -> Result<Generated, Vec<Problem>> {
         let (plan, group) = match self.plan_document_in(doc, ctx)? {
             (Some(plan), group) => (plan, group),
             (None, group) => return Ok((String::new(), group, None)),
@@ -491,7 +523,7 @@ impl Generator {
         };
         let (text, written) = emit::document_as(&plan, &self.output, &name)
             .map_err(|e| vec![problem(code::EMIT, e.to_string())])?;
-        Ok((text, group, Some(written)))
+        Ok((text, group, Some((plan, written))))
     }
 
     /// Lowers and plans one document of a file, its expressions checked; no plan for a

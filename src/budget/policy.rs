@@ -23,7 +23,36 @@ pub enum PolicyLevel {
     Freeze,
 }
 
+/// The colours every view of slogen (dashboards, pages, reports) shows states in, from
+/// Grafana's classic palette so that a generated dashboard and a hand-made one agree.
+pub mod colour {
+    pub const GREEN: &str = "#73BF69";
+    pub const YELLOW: &str = "#FADE2A";
+    pub const ORANGE: &str = "#FF9830";
+    pub const RED: &str = "#F2495C";
+    /// No level: the budget is unknown (no traffic, or not recorded).
+    pub const GREY: &str = "#8E8E8E";
+}
+
 impl PolicyLevel {
+    /// Every level, from the most budget left to the least.
+    pub const ALL: [PolicyLevel; 4] = [
+        PolicyLevel::ShipFreely,
+        PolicyLevel::Cautious,
+        PolicyLevel::FocusOnReliability,
+        PolicyLevel::Freeze,
+    ];
+
+    /// The colour this level is shown in: green, yellow, orange, red.
+    pub fn colour(self) -> &'static str {
+        match self {
+            PolicyLevel::ShipFreely => colour::GREEN,
+            PolicyLevel::Cautious => colour::YELLOW,
+            PolicyLevel::FocusOnReliability => colour::ORANGE,
+            PolicyLevel::Freeze => colour::RED,
+        }
+    }
+
     /// The advice shown to people.
     pub fn advice(self) -> &'static str {
         match self {
@@ -73,6 +102,26 @@ impl Levels {
         } else {
             PolicyLevel::Freeze
         }
+    }
+
+    /// The remaining budgets each level covers, `(level, lowest, highest)`, both ends
+    /// included (`None`: unbounded). Neighbouring levels share their boundary;
+    /// [`Levels::level`] says which of the two a boundary value belongs to.
+    pub fn bands(&self) -> [(PolicyLevel, Option<f64>, Option<f64>); 4] {
+        [
+            (PolicyLevel::ShipFreely, Some(self.ship_freely), None),
+            (
+                PolicyLevel::Cautious,
+                Some(self.cautious),
+                Some(self.ship_freely),
+            ),
+            (
+                PolicyLevel::FocusOnReliability,
+                Some(self.focus_on_reliability),
+                Some(self.cautious),
+            ),
+            (PolicyLevel::Freeze, None, Some(self.focus_on_reliability)),
+        ]
     }
 
     fn check(&self) -> Result<(), String> {

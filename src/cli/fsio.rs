@@ -117,9 +117,16 @@ fn write_temp(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<tempfile::Name
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // Created as any new file is (0666 less the umask), not owner-only, so that the outputs
+    // stay readable by whoever reads them (Prometheus, Grafana, ArgoCD).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -184,6 +191,28 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_mode_any_new_file_gets() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A file created the ordinary way: 0666 less this process's umask.
+        let reference = dir.path().join("reference");
+        std::fs::write(&reference, "x").unwrap();
+        let want = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+        let written = dir.path().join("written.yaml");
+        write_atomic(&written, b"x").unwrap();
+        let staged = dir.path().join("staged.yaml");
+        let s = stage(&staged, b"x").unwrap().unwrap();
+        for (path, result) in commit(vec![s]) {
+            result.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        for p in [&written, &staged] {
+            let mode = std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, want, "{}: {mode:o}", p.display());
+        }
     }
 
     #[test]

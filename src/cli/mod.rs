@@ -6,6 +6,7 @@
 pub mod args;
 pub mod budget;
 pub mod controller;
+pub mod dashboards;
 pub mod discover;
 pub mod docs;
 pub mod engine_args;
@@ -72,6 +73,8 @@ pub enum Command {
     Gate(Box<gate::GateArgs>),
     /// Report how every SLO did over a window (Markdown, JSON or HTML; optional Slack post).
     Report(Box<report::ReportArgs>),
+    /// Generate Grafana dashboards: one per service and an overview of every SLO.
+    Dashboards(Box<dashboards::DashboardsArgs>),
     /// Print the version.
     Version,
     /// Sloth's in-cluster controller: not in slogen; prints what to do instead.
@@ -121,6 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gate(a) => Ok(gate::run(*a)),
         Command::Report(a) => report::run(*a),
         Command::KubernetesController(a) => Ok(controller::run(a)),
+        Command::Dashboards(a) => dashboards::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

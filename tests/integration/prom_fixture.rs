@@ -7,8 +7,10 @@
 //! them with `promtool tsdb create-blocks-from rules` in passes, because a rule only sees the
 //! recordings of earlier passes (SLI windows and metadata → period SLI, current burn and
 //! alerts → period burn → budget remaining), restarting Prometheus between passes. Sloth's
-//! alert rules are backfilled as the `ALERTS` series Prometheus would have written (promtool
-//! does not evaluate alert rules; Sloth's have no `for`, so firing = the expression holds).
+//! alert rules are backfilled as the `ALERTS` series Prometheus would have written, value 1
+//! (promtool does not evaluate alert rules; Sloth's have no `for`, so firing = the expression
+//! holds). [`shared`] builds another server the same way from other specs and counters (the
+//! grouped SLOs of the dashboard tests).
 //! promtool writes blocks of up to 486h instead of 2h ([`MAX_BLOCK`]), which takes the build
 //! from 2-5.5 minutes to about 10 seconds. The finished server listens on 127.0.0.1 and
 //! stops, and its data goes, when the test process ends ([`super::prom_server`]).
@@ -22,7 +24,7 @@ use serde_json::{json, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::prom_model::{
-    raw_series, DAY, END, HOUR, MINUTE, PERIOD, RAW_START, REPORT_SINCE, STEP,
+    raw_series, RawSeries, DAY, END, HOUR, MINUTE, PERIOD, RAW_START, REPORT_SINCE, STEP,
 };
 use super::prom_server::PromServer;
 use super::support::{promtool_bin, root};
@@ -40,13 +42,36 @@ pub struct Fixture {
 /// server fails at once with its message instead of building it again.
 static FIXTURE: OnceLock<Result<Fixture, String>> = OnceLock::new();
 
+/// What a fixture server holds: raw counters, and the rules of these specs backfilled over
+/// them.
+pub struct Definition {
+    pub series: Vec<RawSeries>,
+    pub specs: Vec<PathBuf>,
+}
+
 /// The fixture, built on first use. Fails (never skips) when promtool or prometheus is missing.
 pub fn fixture() -> &'static Fixture {
-    let built = FIXTURE.get_or_init(|| {
+    shared(&FIXTURE, || Definition {
+        series: raw_series(),
+        specs: vec![
+            root().join("slos/tr-web.yaml"),
+            root().join("slos/api-gateway.yaml"),
+            root().join("tests/fixtures/budget/quiet-batch.yaml"),
+        ],
+    })
+}
+
+/// A fixture server kept in `cell`: built from `definition` on first use, once per test run,
+/// with the same steps and times as [`fixture`].
+pub fn shared(
+    cell: &'static OnceLock<Result<Fixture, String>>,
+    definition: impl FnOnce() -> Definition + std::panic::UnwindSafe,
+) -> &'static Fixture {
+    let built = cell.get_or_init(|| {
         std::panic::catch_unwind(|| {
             let started = Instant::now();
             let dir = tempfile::tempdir().expect("temp dir");
-            let server = build(dir.path());
+            let server = build(dir.path(), definition());
             let build_secs = started.elapsed().as_secs_f64();
             eprintln!(
                 "prometheus fixture built in {build_secs:.1}s at {}",
@@ -110,8 +135,7 @@ fn run_parallel(mut cmds: Vec<Command>, width: usize) {
 
 /// Writes the raw counters as OpenMetrics, in files of `RAW_CHUNK_DAYS` days that promtool
 /// imports side by side (it re-reads its whole input for every block it writes).
-fn write_raw_blocks(dir: &Path, data: &Path) {
-    let series = raw_series();
+fn write_raw_blocks(dir: &Path, data: &Path, series: &[RawSeries]) {
     let minutes: Vec<i64> = (0..=(END - RAW_START) / MINUTE)
         .map(|i| RAW_START + i * MINUTE)
         .collect();
@@ -205,12 +229,14 @@ fn to_json(y: &Yaml) -> Value {
     }
 }
 
-/// An alert rule as the recording of the `ALERTS` series Prometheus writes while it fires.
+/// An alert rule as the recording of the `ALERTS` series Prometheus writes while it fires:
+/// value 1, with the rule's labels.
 fn as_alerts_recording(rule: &Value) -> Value {
     let mut labels = rule["labels"].as_object().cloned().unwrap_or_default();
     labels.insert("alertname".into(), rule["alert"].clone());
     labels.insert("alertstate".into(), json!("firing"));
-    json!({ "record": "ALERTS", "expr": rule["expr"], "labels": labels })
+    let expr = format!("({}) * 0 + 1", rule["expr"].as_str().unwrap_or_default());
+    json!({ "record": "ALERTS", "expr": expr, "labels": labels })
 }
 
 /// One promtool rules backfill: rules over `[start, end]`.
@@ -266,7 +292,7 @@ fn record_name(rule: &Value) -> &str {
     rule["record"].as_str().unwrap_or("")
 }
 
-fn build(dir: &Path) -> PromServer {
+fn build(dir: &Path, definition: Definition) -> PromServer {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("data dir");
     let config = dir.join("prometheus.yml");
@@ -278,15 +304,14 @@ fn build(dir: &Path) -> PromServer {
             t0.elapsed().as_secs_f64()
         )
     };
-    write_raw_blocks(dir, &data);
+    write_raw_blocks(dir, &data, &definition.series);
     phase("raw blocks");
 
-    let specs: Vec<PathBuf> = vec![
-        root().join("slos/tr-web.yaml"),
-        root().join("slos/api-gateway.yaml"),
-        root().join("tests/fixtures/budget/quiet-batch.yaml"),
-    ];
-    let rules: Vec<Value> = specs.iter().flat_map(|p| generated_rules(p)).collect();
+    let rules: Vec<Value> = definition
+        .specs
+        .iter()
+        .flat_map(|p| generated_rules(p))
+        .collect();
     let pick = |f: &dyn Fn(&Value) -> bool| -> Vec<Value> {
         rules.iter().filter(|r| f(r)).cloned().collect()
     };
