@@ -119,7 +119,10 @@ mod tests {
             "slo_plugins:\n  chain:\n    - id: slogen/alert_for/v1\n      priority: -1\n      config: {page: 5m}\nslos:\n",
         );
         let err = plan_with(&early, &[]).unwrap_err();
-        assert!(err.contains("V018") && err.contains("use a priority of 0 or more"), "{err}");
+        assert!(
+            err.contains("V018") && err.contains("use a priority of 0 or more"),
+            "{err}"
+        );
         // Without the default plugins there is nothing to edit.
         let alone = SPEC.replace(
             "slos:\n",
