@@ -37,6 +37,8 @@ pub struct Draft {
     pub description: String,
     /// The SLI kinds given; validation wants exactly one.
     pub slis: Vec<Sli>,
+    /// A slogen SLI plugin's ID and options, when the SLI comes from one.
+    pub sli_plugin: Option<(String, Labels)>,
     pub objective: f64,
     /// The SLO's own period (OpenSLO); `None` uses the default period.
     pub period: Option<Duration>,
@@ -117,10 +119,13 @@ pub fn lower(
                 // slogen's own plugins give an events SLI: error and total queries.
                 spans.total_query = plugin.id.pos;
                 match result {
-                    Ok((error_query, total_query)) => draft.slis.push(Sli::Events {
-                        error_query,
-                        total_query,
-                    }),
+                    Ok((error_query, total_query)) => {
+                        draft.slis.push(Sli::Events {
+                            error_query,
+                            total_query,
+                        });
+                        draft.sli_plugin = Some((plugin.id.value.clone(), plain(&plugin.options)));
+                    }
                     Err(problems) => errors.extend(
                         problems
                             .into_iter()
@@ -262,6 +267,7 @@ pub fn finish(
             service: d.service,
             description: d.description,
             sli,
+            sli_plugin: d.sli_plugin,
             period,
             windows,
             objective: d.objective,

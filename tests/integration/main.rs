@@ -27,6 +27,7 @@ mod prove;
 mod regex_matchers;
 mod schema;
 mod slo_plugins;
+mod slogen_plugins;
 mod support;
 mod validate;
 mod workflow_loop;
