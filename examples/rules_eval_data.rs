@@ -102,7 +102,7 @@ fn main() {
         while ts < chunk_end {
             // At ts the counters hold everything before ts: print them, then the recordings
             // of the 5 minutes before ts, then advance one minute.
-            if (ts - start) % scrape == 0 {
+            if (ts - start).is_multiple_of(scrape) {
                 for s in 0..slos {
                     for i in 0..INSTANCES {
                         for (c, (code, _, _)) in CODES.iter().enumerate() {
@@ -118,8 +118,8 @@ fn main() {
                 }
             }
             if m >= 5 {
-                for s in 0..slos {
-                    let (g, b) = per_min[s][m - 5..m]
+                for (s, slo_min) in per_min.iter().enumerate() {
+                    let (g, b) = slo_min[m - 5..m]
                         .iter()
                         .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
                     let _ = writeln!(
@@ -128,7 +128,7 @@ fn main() {
                         sloth(s),
                         b / (g + b)
                     );
-                    if (ts - start) % 300 == 0 {
+                    if (ts - start).is_multiple_of(300) {
                         let _ = writeln!(
                             tiles.0,
                             "slo:sli_error_events:rate5m{{{}}} {} {ts}",
@@ -144,8 +144,8 @@ fn main() {
                     }
                 }
             }
-            for s in 0..slos {
-                let (g, b) = per_min[s][m];
+            for (s, slo_min) in per_min.iter().enumerate() {
+                let (g, b) = slo_min[m];
                 for i in 0..INSTANCES {
                     for (c, (_, err, share)) in CODES.iter().enumerate() {
                         let k = (s * INSTANCES + i) * CODES.len() + c;
