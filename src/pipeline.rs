@@ -45,7 +45,7 @@ impl Default for Generator {
         Generator {
             version: crate::VERSION.to_string(),
             default_period: Duration::from_days(30),
-            catalog: WindowCatalog::sloth_default(),
+            catalog: WindowCatalog::builtin(),
             extra_labels: Labels::new(),
             cli_plugins: Vec::new(),
             disable_default_plugins: false,
@@ -421,7 +421,15 @@ impl Generator {
                     sloth::Flavor::PrometheusV1
                 };
                 let raw = sloth::read(&root, flavor).map_err(shape)?;
-                model::lower(&raw, kind, &opts)
+                let slogen = plan::plugins::slogen::check::spec(&raw, flavor, &self.cli_plugins);
+                match model::lower(&raw, kind, &opts) {
+                    Ok(_) if !slogen.is_empty() => Err(slogen),
+                    Ok(group) => Ok(group),
+                    Err(mut errs) => {
+                        errs.extend(slogen);
+                        Err(errs)
+                    }
+                }
             }
             SpecKind::OpenSloV1Alpha => {
                 let raw = openslo::v1alpha::read(&root).map_err(shape)?;

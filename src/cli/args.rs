@@ -45,7 +45,7 @@ pub struct GenFlags {
     /// Folders with user plugins (repeatable; searched recursively).
     #[arg(short = 'p', long = "plugins-path", value_name = "DIR")]
     pub plugins_path: Vec<PathBuf>,
-    /// Folder of AlertWindows files; replaces the built-in 30d/28d catalog.
+    /// Folder of AlertWindows files; replaces the built-in catalog (30d, 28d, and 7d, 14d, 90d).
     #[arg(
         long = "slo-period-windows-path",
         env = "SLOTH_SLO_PERIOD_WINDOWS_PATH",
@@ -97,7 +97,7 @@ impl GenFlags {
         let catalog = match &flags.slo_period_windows_path {
             Some(dir) => WindowCatalog::load_dir(dir)
                 .with_context(|| format!("loading alert windows from {}", dir.display()))?,
-            None => WindowCatalog::sloth_default(),
+            None => WindowCatalog::builtin(),
         };
         if catalog.get(default_period).is_none() {
             let known: Vec<String> = catalog.periods().iter().map(|p| p.to_string()).collect();
@@ -160,6 +160,18 @@ pub fn parse_plugin_decl(s: &str) -> anyhow::Result<PluginDecl> {
     let d: Decl = serde_json::from_str(s).with_context(|| {
         format!("invalid --slo-plugins value {s:?}: expected JSON like {{\"id\":\"sloth.dev/core/noop/v1\",\"priority\":0,\"config\":{{}}}}")
     })?;
+    if let Some(problems) = crate::plan::plugins::slogen::check_config(&d.id, &d.config) {
+        let mut all: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        if d.priority < 0 {
+            all.push(format!(
+                "priority must be 0 or more (found {}): the plugin edits the default plugins' rules",
+                d.priority
+            ));
+        }
+        if !all.is_empty() {
+            bail!("invalid --slo-plugins {}: {} [V018]", d.id, all.join("; "));
+        }
+    }
     Ok(PluginDecl {
         id: d.id,
         config: d.config,

@@ -52,7 +52,12 @@ pub fn run(args: TestRulesArgs) -> anyhow::Result<ExitCode> {
             own.slos = vec![(slo.id.clone(), rules.clone())];
             let rules_text =
                 emit::prometheus::document(&own).context("writing the rules for the tests")?;
-            let order: Vec<String> = rules.groups().map(|g| g.name.clone()).collect();
+            // exact_ratio's step group is read by the SLI group: evaluate it first, as it
+            // would have been evaluated by then in a running Prometheus.
+            let mut order: Vec<String> = rules.groups().map(|g| g.name.clone()).collect();
+            order.sort_by_key(|g| {
+                !g.starts_with(crate::plan::plugins::slogen::exact_ratio::GROUP_PREFIX)
+            });
             let rules_ref = RulesRef {
                 file: &rules_file,
                 group_order: &order,

@@ -73,6 +73,8 @@ pub(crate) struct SloView {
     /// Whether the ticket alert is enabled.
     pub ticket: bool,
     pub windows: Option<AlertWindows>,
+    /// The `le` option of a classic-histogram `slogen/latency/v1` SLI, as written.
+    pub latency_le: Option<Spanned<String>>,
 }
 
 /// One document of one file, as rules see it.
@@ -194,9 +196,23 @@ pub(crate) fn views_from_spec(
             page: alert(&a.page_alert),
             ticket: alert(&a.ticket_alert),
             windows,
+            latency_le: latency_le(&slo.sli),
         });
     }
     out
+}
+
+/// The `le` option of a `slogen/latency/v1` plugin on a classic histogram.
+fn latency_le(sli: &crate::spec::sloth::SliSpec) -> Option<Spanned<String>> {
+    let plugin = sli
+        .plugin
+        .as_ref()
+        .filter(|p| p.id.value == "slogen/latency/v1")?;
+    let opt = |k: &str| plugin.options.iter().rev().find(|(key, _)| key.value == k);
+    if opt("native").is_some_and(|(_, v)| v.value.trim() == "true") {
+        return None;
+    }
+    opt("le").map(|(_, v)| v.clone())
 }
 
 fn query(role: QueryRole, q: &Spanned<String>) -> QueryRef {
@@ -259,6 +275,7 @@ pub(crate) fn views_from_model(group: &model::SloGroup) -> Vec<SloView> {
                 page: s.page_alert.is_some(),
                 ticket: s.ticket_alert.is_some(),
                 windows: Some(s.windows),
+                latency_le: None,
             }
         })
         .collect()

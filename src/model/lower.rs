@@ -11,7 +11,7 @@ use super::chain::{self, PluginDecl};
 use super::validate::{self, code, Dialect, SloSpans};
 use super::{AlertMeta, Labels, ModelError, Sli, Slo, SloGroup};
 use crate::duration::Duration;
-use crate::plugins::sli::{SliPluginCall, SliPlugins};
+use crate::plugins::sli::{events_plugin, OptionProblem, SliPluginCall, SliPlugins};
 use crate::source::Pos;
 use crate::spec::read::RawMap;
 use crate::spec::sloth::{AlertSpec, AlertingSpec, KubeMetadata, PluginChain, SlothSpec};
@@ -40,6 +40,8 @@ pub struct Draft {
     pub description: String,
     /// The SLI kinds given; validation wants exactly one.
     pub slis: Vec<Sli>,
+    /// A slogen SLI plugin's ID and options, when the SLI comes from one.
+    pub sli_plugin: Option<(String, Labels)>,
     pub objective: f64,
     /// The SLO's own period (OpenSLO); `None` uses the default period.
     pub period: Option<Duration>,
@@ -116,25 +118,44 @@ pub fn lower(
         }
         if let Some(plugin) = &slo.sli.plugin {
             spans.error_query = plugin.id.pos;
-            // compat(sloth): a plugin's query overwrites any `raw` query (§2.6).
-            let call = SliPluginCall {
-                service: &spec.service.value,
-                slo: &slo.name.value,
-                objective: &format!("{:.6}", draft.objective),
-                labels: &plain(&spec.labels),
-                options: &plain(&plugin.options),
-            };
-            match opts.sli_plugins.call(&plugin.id.value, &call) {
-                Ok(q) => draft.slis.push(Sli::Raw {
-                    error_ratio_query: q,
-                }),
-                Err(e) => errors.push(ModelError {
-                    code: code::SLI_PLUGIN,
-                    pos: plugin.id.pos,
-                    slo: Some(draft.id()),
-                    field: "sli.plugin".into(),
-                    message: e.to_string(),
-                }),
+            if let Some(result) = events_plugin(&plugin.id.value, &plain(&plugin.options)) {
+                // slogen's own plugins give an events SLI: error and total queries.
+                spans.total_query = plugin.id.pos;
+                match result {
+                    Ok((error_query, total_query)) => {
+                        draft.slis.push(Sli::Events {
+                            error_query,
+                            total_query,
+                        });
+                        draft.sli_plugin = Some((plugin.id.value.clone(), plain(&plugin.options)));
+                    }
+                    Err(problems) => errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|p| option_error(&plugin.id, &plugin.options, &draft.id(), p)),
+                    ),
+                }
+            } else {
+                // compat(sloth): a plugin's query overwrites any `raw` query (§2.6).
+                let call = SliPluginCall {
+                    service: &spec.service.value,
+                    slo: &slo.name.value,
+                    objective: &format!("{:.6}", draft.objective),
+                    labels: &plain(&spec.labels),
+                    options: &plain(&plugin.options),
+                };
+                match opts.sli_plugins.call(&plugin.id.value, &call) {
+                    Ok(q) => draft.slis.push(Sli::Raw {
+                        error_ratio_query: q,
+                    }),
+                    Err(e) => errors.push(ModelError {
+                        code: code::SLI_PLUGIN,
+                        pos: plugin.id.pos,
+                        slo: Some(draft.id()),
+                        field: "sli.plugin".into(),
+                        message: e.to_string(),
+                    }),
+                }
             }
         }
         draft.page_alert = alert_meta(&slo.alerting, &slo.alerting.page_alert);
@@ -249,6 +270,7 @@ pub fn finish(
             service: d.service,
             description: d.description,
             sli,
+            sli_plugin: d.sli_plugin,
             period,
             windows,
             objective: d.objective,
@@ -290,6 +312,34 @@ pub fn validators_in(plugins: &[PluginDecl], dialect: Dialect) -> Vec<Dialect> {
         }
     }
     out
+}
+
+/// A problem with a slogen SLI plugin's options, at the option's key or value.
+fn option_error(
+    id: &crate::spec::Spanned<String>,
+    options: &RawMap,
+    slo: &str,
+    p: OptionProblem,
+) -> ModelError {
+    let entry = p
+        .option
+        .as_ref()
+        .and_then(|o| options.iter().rev().find(|(k, _)| k.value == *o));
+    let pos = match entry {
+        Some((k, _)) if p.on_key => k.pos,
+        Some((_, v)) => v.pos,
+        None => id.pos,
+    };
+    ModelError {
+        code: code::SLI_PLUGIN,
+        pos,
+        slo: Some(slo.to_string()),
+        field: match &p.option {
+            Some(o) => format!("sli.plugin.options.{o}"),
+            None => "sli.plugin.options".into(),
+        },
+        message: format!("plugin {:?}: {}", id.value, p.message),
+    }
 }
 
 fn plain(raw: &RawMap) -> Labels {

@@ -45,6 +45,8 @@ pub struct Slo {
     pub service: String,
     pub description: String,
     pub sli: Sli,
+    /// The slogen SLI plugin the SLI comes from, with its options (`slogen/latency/v1`…).
+    pub sli_plugin: Option<(String, Labels)>,
     pub period: Duration,
     pub windows: AlertWindows,
     /// Percent, in (0, 100].

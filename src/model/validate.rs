@@ -45,6 +45,8 @@ pub mod code {
     pub const SLI_PLUGIN: &str = "V016";
     /// An OpenSLO document that cannot be mapped to an SLO (unsupported feature, bad source).
     pub const OPENSLO: &str = "V017";
+    /// A `slogen/*` SLO plugin whose config, place in the chain or SLI cannot work.
+    pub const SLOGEN_PLUGIN: &str = "V018";
     pub const SHAPE: &str = "V000";
 }
 

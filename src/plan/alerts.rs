@@ -30,15 +30,30 @@ pub fn rules(slo: &Slo, alerts: &MwmbAlerts) -> Vec<Rule> {
     out
 }
 
-fn rule(slo: &Slo, meta: &AlertMeta, severity: &str, quick: &MwmbAlert, slow: &MwmbAlert) -> Rule {
+/// The condition of one window pair: both windows' error ratios over the pair's threshold.
+/// `extra` lines are added to the conjunction (slogen's `min_traffic` guard).
+pub fn pair_expr(slo: &Slo, a: &MwmbAlert, extra: &[String]) -> String {
     let sel = id_selector(slo);
-    let eb = format_g(quick.error_budget / 100.0);
-    let fq = format_g(quick.burn_rate_factor);
-    let fs = format_g(slow.burn_rate_factor);
-    let (qs, ql) = (record_name(quick.short), record_name(quick.long));
-    let (ss, sl) = (record_name(slow.short), record_name(slow.long));
+    let eb = format_g(a.error_budget / 100.0);
+    let f = format_g(a.burn_rate_factor);
+    let (s, l) = (record_name(a.short), record_name(a.long));
+    let mut text = format!(
+        "(\n    max({s}{sel} > ({f} * {eb})) without (sloth_window)\n    and\n    max({l}{sel} > ({f} * {eb})) without (sloth_window)"
+    );
+    for e in extra {
+        text.push_str("\n    and\n    ");
+        text.push_str(e);
+    }
+    text.push_str("\n)");
+    text
+}
+
+fn rule(slo: &Slo, meta: &AlertMeta, severity: &str, quick: &MwmbAlert, slow: &MwmbAlert) -> Rule {
+    // compat(sloth): the two pairs joined by `or`, with a final newline.
     let expr = format!(
-        "(\n    max({qs}{sel} > ({fq} * {eb})) without (sloth_window)\n    and\n    max({ql}{sel} > ({fq} * {eb})) without (sloth_window)\n)\nor\n(\n    max({ss}{sel} > ({fs} * {eb})) without (sloth_window)\n    and\n    max({sl}{sel} > ({fs} * {eb})) without (sloth_window)\n)\n"
+        "{}\nor\n{}\n",
+        pair_expr(slo, quick, &[]),
+        pair_expr(slo, slow, &[])
     );
     let mut labels = Labels::from([("sloth_severity".to_string(), severity.to_string())]);
     labels.extend(meta.labels.clone());

@@ -117,6 +117,11 @@ pub fn build(
         if disable.recordings {
             rules.sli.rules.clear();
             rules.metadata.rules.clear();
+            // slogen/exact_ratio/v1's step recordings go with the rules that read them.
+            rules.extra.retain(|g| {
+                !g.name
+                    .starts_with(plugins::slogen::exact_ratio::GROUP_PREFIX)
+            });
         }
         if disable.alerts {
             rules.alerts.rules.clear();

@@ -41,6 +41,13 @@ pub struct ConditionExplain {
     pub reset_seconds_after_outage: Option<f64>,
     /// False when factor × error budget ≥ 1: no error ratio can exceed the threshold.
     pub can_fire: bool,
+    /// `for:` of this severity's alert (`slogen/alert_for/v1`), seconds; the detection times
+    /// above include it.
+    pub for_seconds: f64,
+    /// With `slogen/burn_window_label/v1`: the `sloth_window` label of this pair's own rule.
+    pub window_label: Option<String>,
+    /// With `slogen/min_traffic/v1`: the events the long window must hold for this pair to fire.
+    pub min_events: Option<f64>,
 }
 
 /// Every alert condition of one SLO, explained.
@@ -53,6 +60,9 @@ pub struct SloExplain {
     /// The error budget as a ratio (1 − objective).
     pub error_budget_ratio: f64,
     pub conditions: Vec<ConditionExplain>,
+    /// How the SLI windows are computed: `raw` (Sloth: each window from the raw counters, the
+    /// period as the mean of 5m ratios) or `exact_ratio` (ratio of sums of 5m steps).
+    pub sli_windows: &'static str,
 }
 
 /// Seconds in a duration.
@@ -79,8 +89,9 @@ pub fn reset_seconds(a: &MwmbAlert, budget: f64, e: f64) -> Option<f64> {
     Some(seconds(a.short) * (1.0 - threshold / e))
 }
 
-/// The four conditions of `slo`, page first.
+/// The four conditions of `slo`, page first, with what its slogen plugins change.
 pub fn explain_slo(slo: &Slo) -> SloExplain {
+    let opts = crate::plan::plugins::slogen::Options::of(slo);
     let alerts = MwmbAlerts::new(slo);
     let budget = (100.0 - slo.objective) / 100.0;
     let period = seconds(slo.period);
@@ -109,6 +120,8 @@ pub fn explain_slo(slo: &Slo) -> SloExplain {
     .map(|(severity, speed, a, enabled)| {
         let threshold = a.burn_rate_factor * budget;
         let can_fire = threshold < 1.0;
+        let for_seconds = seconds(opts.for_of(severity));
+        let delayed = |t: Option<f64>| t.map(|t| t + for_seconds);
         ConditionExplain {
             severity,
             speed,
@@ -120,10 +133,15 @@ pub fn explain_slo(slo: &Slo) -> SloExplain {
             burn_rate_factor: a.burn_rate_factor,
             error_ratio_threshold: threshold,
             budget_consumed_percent: 100.0 * a.burn_rate_factor * seconds(a.long) / period,
-            detection_seconds_at_outage: detection_seconds(a, budget, 1.0),
-            detection_seconds_at_threshold: can_fire.then(|| seconds(a.long).max(seconds(a.short))),
+            detection_seconds_at_outage: delayed(detection_seconds(a, budget, 1.0)),
+            detection_seconds_at_threshold: delayed(
+                can_fire.then(|| seconds(a.long).max(seconds(a.short))),
+            ),
             reset_seconds_after_outage: reset_seconds(a, budget, 1.0),
             can_fire,
+            for_seconds,
+            window_label: opts.split.then(|| a.long.to_string()),
+            min_events: opts.min_events,
         }
     })
     .collect();
@@ -134,6 +152,7 @@ pub fn explain_slo(slo: &Slo) -> SloExplain {
         period_seconds: period,
         error_budget_ratio: budget,
         conditions,
+        sli_windows: if opts.exact { "exact_ratio" } else { "raw" },
     }
 }
 
@@ -180,13 +199,20 @@ pub fn render_table(e: &SloExplain) -> String {
         "detect@burn",
         "reset@100%",
     ];
+    let with_for = e.conditions.iter().any(|c| c.for_seconds > 0.0);
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    if with_for {
+        rows[0].push("for".into());
+    }
     let opt = |v: Option<f64>| v.map_or_else(|| "never".to_string(), human);
     for c in &e.conditions {
         let name = format!(
-            "{} {}{}",
+            "{} {}{}{}",
             c.severity,
             c.speed,
+            c.window_label
+                .as_ref()
+                .map_or(String::new(), |w| format!(" [sloth_window={w}]")),
             if c.enabled { "" } else { " (disabled)" }
         );
         rows.push(vec![
@@ -206,8 +232,13 @@ pub fn render_table(e: &SloExplain) -> String {
             opt(c.detection_seconds_at_threshold),
             opt(c.reset_seconds_after_outage),
         ]);
+        if with_for {
+            rows.last_mut()
+                .expect("row just pushed")
+                .push(human(c.for_seconds));
+        }
     }
-    let widths: Vec<usize> = (0..header.len())
+    let widths: Vec<usize> = (0..rows[0].len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     for r in &rows {
@@ -219,6 +250,36 @@ pub fn render_table(e: &SloExplain) -> String {
         out.push_str("  ");
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
+    }
+    if with_for {
+        out.push_str("  detection times include `for:` (slogen/alert_for/v1)\n");
+    }
+    if e.conditions.iter().any(|c| c.window_label.is_some()) {
+        out.push_str("  each window pair is its own alert rule, labelled sloth_window (slogen/burn_window_label/v1)\n");
+    }
+    if let Some(min) = e.conditions.iter().find_map(|c| c.min_events) {
+        let floors: Vec<String> = e
+            .conditions
+            .iter()
+            .filter(|c| c.enabled)
+            .map(|c| {
+                format!(
+                    "{} {} needs {}/s over {}",
+                    c.severity,
+                    c.speed,
+                    crate::gofmt::format_g(round_sig(min / c.long_window_seconds)),
+                    c.long_window
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "  low-traffic floor (slogen/min_traffic/v1): no alert until the long window holds {} events ({})\n",
+            crate::gofmt::format_g(min),
+            floors.join(", ")
+        ));
+    }
+    if e.sli_windows == "exact_ratio" {
+        out.push_str("  SLI windows: ratio of sums of 5m steps, not Sloth's mean of 5m ratios (slogen/exact_ratio/v1)\n");
     }
     for c in e.conditions.iter().filter(|c| !c.can_fire) {
         out.push_str(&format!(

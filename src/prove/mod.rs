@@ -7,6 +7,7 @@
 //! pure: the `explain` and `test-rules` commands in `cli` read and write the files.
 
 pub mod explain;
+mod plugin_tests;
 pub mod scenario;
 pub mod synth;
 pub mod testgen;
@@ -75,6 +76,7 @@ pub(crate) mod tests_support {
                 error_query: r#"sum(rate(req_total{code=~"5.."}[{{.window}}]))"#.into(),
                 total_query: "sum(rate(req_total[{{.window}}]))".into(),
             },
+            sli_plugin: None,
             period,
             windows: WindowCatalog::sloth_default()
                 .get(period)

@@ -19,6 +19,19 @@ pub struct Phase {
     pub steps: u64,
     /// Per-series increase per step is `series.step(target)`, rounded to whole numbers.
     pub target: f64,
+    /// Traffic relative to the synthetic default ([`super::synth::TRAFFIC`] events per step).
+    pub scale: f64,
+}
+
+impl Phase {
+    /// `steps` samples at error ratio `target` and the default traffic.
+    pub fn new(steps: u64, target: f64) -> Self {
+        Phase {
+            steps,
+            target,
+            scale: 1.0,
+        }
+    }
 }
 
 /// Phases over one set of series, with sample step `step`.
@@ -28,9 +41,20 @@ pub struct Scenario {
     pub phases: Vec<Phase>,
 }
 
-/// The increase per step of every series at error ratio `e`, in whole numbers.
-pub fn increments(series: &[SynthSeries], e: f64) -> Vec<f64> {
-    series.iter().map(|s| s.step(e).round()).collect()
+/// The increase per step of every series at error ratio `e` and traffic `scale`: whole
+/// numbers, or thousandths when the traffic is below one event per step.
+pub fn increments(series: &[SynthSeries], e: f64, scale: f64) -> Vec<f64> {
+    series
+        .iter()
+        .map(|s| {
+            if scale >= 1.0 {
+                // Whole multiples of the default increments keep every ratio exact.
+                s.step(e).round() * scale.round()
+            } else {
+                (s.step(e) * scale * 1000.0).round() / 1000.0
+            }
+        })
+        .collect()
 }
 
 impl Scenario {
@@ -44,7 +68,7 @@ impl Scenario {
             if p.steps == 0 {
                 continue;
             }
-            let inc = increments(series, p.target)[i];
+            let inc = increments(series, p.target, p.scale)[i];
             if first {
                 parts.push(format!("{last}+{inc}x{}", p.steps));
                 first = false;
@@ -57,12 +81,12 @@ impl Scenario {
     }
 
     /// The (error, total) increase of step `k` (1-based) given `ratio_of(target)`.
-    fn step_counts(&self, k: u64, counts: &dyn Fn(f64) -> (f64, f64)) -> (f64, f64) {
+    fn step_counts(&self, k: u64, counts: &dyn Fn(f64, f64) -> (f64, f64)) -> (f64, f64) {
         let mut end = 0;
         for p in &self.phases {
             end += p.steps;
             if k <= end {
-                return counts(p.target);
+                return counts(p.target, p.scale);
             }
         }
         (0.0, 0.0)
@@ -74,7 +98,7 @@ impl Scenario {
         &self,
         window: Duration,
         k: u64,
-        counts: &dyn Fn(f64) -> (f64, f64),
+        counts: &dyn Fn(f64, f64) -> (f64, f64),
     ) -> Option<f64> {
         if k == 0 {
             return None;
@@ -92,7 +116,12 @@ impl Scenario {
 
     /// The mean of the `short` window ratios recorded from step 1 to `k`: Sloth's optimized
     /// period SLI while the scenario is shorter than the period.
-    pub fn mean_ratio(&self, short: Duration, k: u64, counts: &dyn Fn(f64) -> (f64, f64)) -> f64 {
+    pub fn mean_ratio(
+        &self,
+        short: Duration,
+        k: u64,
+        counts: &dyn Fn(f64, f64) -> (f64, f64),
+    ) -> f64 {
         let vals: Vec<f64> = (1..=k)
             .filter_map(|j| self.window_ratio(short, j, counts))
             .collect();
@@ -100,7 +129,7 @@ impl Scenario {
     }
 
     /// The plain error ratio over every step up to `k`.
-    pub fn overall_ratio(&self, k: u64, counts: &dyn Fn(f64) -> (f64, f64)) -> f64 {
+    pub fn overall_ratio(&self, k: u64, counts: &dyn Fn(f64, f64) -> (f64, f64)) -> f64 {
         let (mut e, mut t) = (0.0, 0.0);
         for j in 1..=k {
             let (ej, tj) = self.step_counts(j, counts);
@@ -124,26 +153,13 @@ mod tests {
         }];
         let s = Scenario {
             step: Duration::from_millis(60_000),
-            phases: vec![
-                Phase {
-                    steps: 3,
-                    target: 0.0,
-                },
-                Phase {
-                    steps: 2,
-                    target: 0.5,
-                },
-                Phase {
-                    steps: 1,
-                    target: 0.0,
-                },
-            ],
+            phases: vec![Phase::new(3, 0.0), Phase::new(2, 0.5), Phase::new(1, 0.0)],
         };
         assert_eq!(
             s.values(&series, 0),
             "10000000000+0x3 10000000050+50x1 10000000100+0x0"
         );
-        let counts = |e: f64| (100.0 * e, 100.0);
+        let counts = |e: f64, _: f64| (100.0 * e, 100.0);
         let w = Duration::from_millis(120_000);
         assert_eq!(s.window_ratio(w, 4, &counts), Some(0.25));
         assert_eq!(s.window_ratio(w, 5, &counts), Some(0.5));

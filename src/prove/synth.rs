@@ -53,7 +53,12 @@ impl Synth {
     /// The (error, total) values the SLI's two queries give when every series grows by its
     /// whole-number increment at error ratio `e` per second.
     pub fn counts(&self, e: f64) -> (f64, f64) {
-        let rates = super::scenario::increments(&self.series, e);
+        self.counts_at(e, 1.0)
+    }
+
+    /// [`Synth::counts`] at traffic `scale`.
+    pub fn counts_at(&self, e: f64, scale: f64) -> (f64, f64) {
+        let rates = super::scenario::increments(&self.series, e, scale);
         let err = evaluate(&self.error, &self.labels, &rates).expect("checked when synthesized");
         let tot = evaluate(&self.total, &self.labels, &rates).expect("checked when synthesized");
         (err, tot)
@@ -223,7 +228,7 @@ fn collect_selectors(e: &Expr, out: &mut Vec<promql_parser::parser::VectorSelect
 }
 
 /// A label set that the selector's positive matchers select.
-fn example_labels(
+pub(crate) fn example_labels(
     sel: &promql_parser::parser::VectorSelector,
 ) -> Result<BTreeMap<String, String>, String> {
     let mut labels = BTreeMap::new();
@@ -310,7 +315,7 @@ fn example(h: &regex_syntax::hir::Hir, out: &mut String) -> Option<()> {
 }
 
 /// `metric{a="1", b="2"}`.
-fn series_text(labels: &BTreeMap<String, String>) -> String {
+pub(crate) fn series_text(labels: &BTreeMap<String, String>) -> String {
     let name = labels.get("__name__").map_or("", String::as_str);
     let rest: Vec<String> = labels
         .iter()

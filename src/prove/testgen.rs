@@ -17,12 +17,13 @@
 
 use super::explain::{human, seconds};
 use super::scenario::{Phase, Scenario};
-use super::synth::{synthesize, Synth, SynthError};
+use super::synth::{synthesize, Synth, SynthError, TRAFFIC};
 use crate::duration::Duration;
 use crate::emit::yaml::{self, Value};
 use crate::gofmt::{format_g, quote_go};
 use crate::model::{Labels, Slo};
 use crate::plan::mwmb::{MwmbAlert, MwmbAlerts};
+use crate::plan::plugins::slogen::Options;
 use crate::plan::sli::record_name;
 use crate::plan::{Rule, SloRules};
 
@@ -51,23 +52,27 @@ pub fn slo_tests(
     rules_ref: RulesRef<'_>,
 ) -> Result<Vec<TestFile>, SynthError> {
     let synth = synthesize(slo)?;
+    let opts = Options::of(slo);
     let ctx = Ctx {
         slo,
         rules,
         alerts: MwmbAlerts::new(slo),
         budget: (100.0 - slo.objective) / 100.0,
         synth,
+        opts,
     };
     let mut files = Vec::new();
-    if let Some(group) = ctx.recording_test() {
-        files.push(ctx.file(
-            "recordings",
-            Duration::from_millis(MINUTE),
-            vec![group],
-            rules_ref,
-        ));
+    // exact_ratio's windows are sums of 5-minute steps: its tests sample every 5 minutes, as
+    // the step group is evaluated.
+    let rec_step = Duration::from_millis(if opts.exact { 5 * MINUTE } else { MINUTE });
+    let mut groups: Vec<Group> = ctx.recording_test(rec_step).into_iter().collect();
+    if opts.exact {
+        groups.extend(ctx.exact_ratio_test());
     }
-    let mut alert_rules = rules.alerts.rules.iter().filter(|r| !r.alert.is_empty());
+    groups.extend(ctx.latency_test(rec_step));
+    if !groups.is_empty() {
+        files.push(ctx.file("recordings", rec_step, groups, rules_ref));
+    }
     for (severity, enabled, quick, slow) in [
         (
             "page",
@@ -85,15 +90,33 @@ pub fn slo_tests(
         if !enabled {
             continue;
         }
-        let Some(rule) = alert_rules.next() else {
+        let sev_rules: Vec<&Rule> = rules
+            .alerts
+            .rules
+            .iter()
+            .filter(|r| {
+                !r.alert.is_empty()
+                    && r.labels.get("sloth_severity").map(String::as_str) == Some(severity)
+            })
+            .collect();
+        if sev_rules.is_empty() {
             continue;
-        };
+        }
         let conds = [
             Cond::new("quick", quick, ctx.budget),
             Cond::new("slow", slow, ctx.budget),
         ];
-        let step = step_for(&[quick.short, quick.long, slow.short, slow.long]);
-        let groups = ctx.alert_tests(severity, rule, &conds, step);
+        let for_ = sev_rules[0].for_;
+        let mut windows = vec![quick.short, quick.long, slow.short, slow.long];
+        if !for_.is_zero() {
+            windows.push(for_);
+        }
+        let step = if opts.exact {
+            Duration::from_millis(5 * MINUTE)
+        } else {
+            step_for(&windows)
+        };
+        let groups = ctx.alert_tests(severity, sev_rules, &conds, step);
         files.push(ctx.file(severity, step, groups, rules_ref));
     }
     Ok(files)
@@ -115,10 +138,10 @@ fn step_for(windows: &[Duration]) -> Duration {
 
 /// One alert condition with its error-ratio threshold.
 #[derive(Debug, Clone, Copy)]
-struct Cond {
-    speed: &'static str,
-    a: MwmbAlert,
-    threshold: f64,
+pub(super) struct Cond {
+    pub(super) speed: &'static str,
+    pub(super) a: MwmbAlert,
+    pub(super) threshold: f64,
 }
 
 impl Cond {
@@ -139,20 +162,23 @@ fn predicted(conds: &[Cond], budget: f64, e: f64) -> Option<f64> {
         .min_by(f64::total_cmp)
 }
 
-struct Ctx<'a> {
-    slo: &'a Slo,
-    rules: &'a SloRules,
-    alerts: MwmbAlerts,
-    budget: f64,
-    synth: Synth,
+pub(super) struct Ctx<'a> {
+    pub(super) slo: &'a Slo,
+    pub(super) rules: &'a SloRules,
+    pub(super) alerts: MwmbAlerts,
+    pub(super) budget: f64,
+    pub(super) synth: Synth,
+    pub(super) opts: Options,
 }
 
 /// A test group being built: its scenario and assertions.
-struct Group {
-    name: String,
-    scenario: Scenario,
-    alert_checks: Vec<Value>,
-    expr_checks: Vec<Value>,
+pub(super) struct Group {
+    pub(super) name: String,
+    pub(super) scenario: Scenario,
+    pub(super) alert_checks: Vec<Value>,
+    pub(super) expr_checks: Vec<Value>,
+    /// Input series written out (`series`, `values`) instead of the synthesized ones.
+    pub(super) series: Option<Vec<(String, String)>>,
 }
 
 impl Ctx<'_> {
@@ -190,14 +216,22 @@ impl Ctx<'_> {
     }
 
     fn group_value(&self, g: Group) -> Value {
-        let series: Vec<Value> = (0..self.synth.series.len())
-            .map(|i| {
-                Value::Map(vec![
-                    ("series".into(), self.synth.series[i].series.clone().into()),
+        let written = g.series.clone().unwrap_or_else(|| {
+            (0..self.synth.series.len())
+                .map(|i| {
                     (
-                        "values".into(),
-                        g.scenario.values(&self.synth.series, i).into(),
-                    ),
+                        self.synth.series[i].series.clone(),
+                        g.scenario.values(&self.synth.series, i),
+                    )
+                })
+                .collect()
+        });
+        let series: Vec<Value> = written
+            .into_iter()
+            .map(|(series, values)| {
+                Value::Map(vec![
+                    ("series".into(), series.into()),
+                    ("values".into(), values.into()),
                 ])
             })
             .collect();
@@ -222,7 +256,7 @@ impl Ctx<'_> {
         Value::Map(m)
     }
 
-    fn sli_rule(&self, window: Duration) -> Option<&Rule> {
+    pub(super) fn sli_rule(&self, window: Duration) -> Option<&Rule> {
         let name = record_name(window);
         self.rules.sli.rules.iter().find(|r| r.record == name)
     }
@@ -236,7 +270,13 @@ impl Ctx<'_> {
     }
 
     /// Checks that `record` (read through `selector`, labels `labels`) is `want` at `step`.
-    fn value_check(&self, record: &str, labels: &Labels, want: f64, at: Duration) -> Value {
+    pub(super) fn value_check(
+        &self,
+        record: &str,
+        labels: &Labels,
+        want: f64,
+        at: Duration,
+    ) -> Value {
         let sel = crate::plan::id_selector(self.slo);
         let tol = want.abs() * 1e-6 + 1e-12;
         Value::Map(vec![
@@ -256,12 +296,11 @@ impl Ctx<'_> {
     }
 
     /// SLI, burn rate and budget remaining before and during a burn of 2.
-    fn recording_test(&self) -> Option<Group> {
+    fn recording_test(&self, step: Duration) -> Option<Group> {
         let short = self.alerts.page_quick.short;
         let long = self.alerts.page_quick.long;
-        let step = Duration::from_millis(MINUTE);
         let short_rule = self.sli_rule(short)?;
-        let n_short = short.as_millis().div_ceil(MINUTE);
+        let n_short = short.as_millis().div_ceil(step.as_millis());
         let target = if self.budget > 0.0 {
             (2.0 * self.budget).min(0.5)
         } else {
@@ -270,17 +309,11 @@ impl Ctx<'_> {
         let scenario = Scenario {
             step,
             phases: vec![
-                Phase {
-                    steps: 2 * n_short,
-                    target: 0.0,
-                },
-                Phase {
-                    steps: 2 * n_short,
-                    target,
-                },
+                Phase::new(2 * n_short, 0.0),
+                Phase::new(2 * n_short, target),
             ],
         };
-        let counts = |e: f64| self.synth.counts(e);
+        let counts = |e: f64, scale: f64| self.synth.counts_at(e, scale);
         // compat(sloth): slo:error_budget:ratio is `vector(1-<objective ratio as %g>)`.
         let prom_budget = 1.0
             - format_g(self.slo.objective / 100.0)
@@ -288,7 +321,7 @@ impl Ctx<'_> {
                 .expect("%g parses");
         let mut checks = Vec::new();
         for k in [2 * n_short, 4 * n_short] {
-            let at = Duration::from_millis(k * MINUTE);
+            let at = Duration::from_millis(k * step.as_millis());
             let ratio = scenario.window_ratio(short, k, &counts).expect("k > 0");
             checks.push(self.value_check(&short_rule.record, &short_rule.labels, ratio, at));
             if let (Some(rule), Some(r)) =
@@ -311,7 +344,9 @@ impl Ctx<'_> {
                 self.meta_rule("slo:period_burn_rate:ratio"),
                 self.meta_rule("slo:period_error_budget_remaining:ratio"),
             ) {
-                let period_ratio = if pr.expr.starts_with("sum_over_time(") {
+                // Sloth's optimized period rule is a mean of short-window ratios; the
+                // exact_ratio one (also a sum_over_time) is a ratio of sums.
+                let period_ratio = if pr.expr.contains("count_over_time(") {
                     scenario.mean_ratio(short, k, &counts)
                 } else {
                     scenario.overall_ratio(k, &counts)
@@ -334,13 +369,14 @@ impl Ctx<'_> {
             scenario,
             alert_checks: Vec::new(),
             expr_checks: checks,
+            series: None,
         })
     }
 
     fn alert_tests(
         &self,
         severity: &str,
-        rule: &Rule,
+        rules: Vec<&Rule>,
         conds: &[Cond; 2],
         step: Duration,
     ) -> Vec<Group> {
@@ -358,13 +394,25 @@ impl Ctx<'_> {
         let warm = max_long.as_millis().div_ceil(step.as_millis());
         let saturate =
             (max_long.as_millis() + max_short.as_millis()).div_ceil(step.as_millis()) + 1;
-        let for_steps = rule.for_.as_millis().div_ceil(step.as_millis());
+        let for_ = rules[0].for_;
+        let for_steps = for_.as_millis().div_ceil(step.as_millis());
+        // With min_traffic, every scenario but the low-traffic one carries enough events.
+        let scale = self.opts.min_events.map_or(1.0, |min| {
+            let n = conds
+                .iter()
+                .map(|c| c.a.long.as_millis() / step.as_millis())
+                .min()
+                .unwrap_or(1)
+                .max(1) as f64;
+            (2.0 * min / (n * TRAFFIC)).ceil().max(1.0)
+        });
         let check = AlertCheck {
             ctx: self,
-            rule,
+            rules,
             conds,
             severity,
             step,
+            for_steps,
         };
         let mut groups = Vec::new();
         for c in conds {
@@ -410,30 +458,27 @@ impl Ctx<'_> {
                 let p = predicted(conds, self.budget, e);
                 let mut scenario = Scenario {
                     step,
-                    phases: vec![
-                        Phase {
-                            steps: warm,
-                            target: 0.0,
-                        },
-                        Phase { steps: 0, target },
-                    ],
+                    phases: vec![Phase::new(warm, 0.0), Phase::new(0, target)],
                 };
+                for ph in &mut scenario.phases {
+                    ph.scale = scale;
+                }
                 let mut alert_checks = Vec::new();
                 match p {
                     Some(p) => {
                         let m = (p / s).floor() as u64;
                         scenario.phases[1].steps = m + 1 + for_steps;
-                        alert_checks.push(check.at(warm + m + for_steps, false));
-                        alert_checks.push(check.at(warm + m + 1 + for_steps, true));
+                        alert_checks.push(check.at(warm, m + for_steps, e));
+                        alert_checks.push(check.at(warm, m + 1 + for_steps, e));
                     }
                     None => {
                         scenario.phases[1].steps = saturate;
-                        alert_checks.push(check.at(warm + saturate / 2, false));
-                        alert_checks.push(check.at(warm + saturate, false));
+                        alert_checks.push(check.at(warm, saturate / 2, e));
+                        alert_checks.push(check.at(warm, saturate, e));
                     }
                 }
                 let name = match p {
-                    Some(p) => format!("{name}: fires after {}", human(p + seconds(rule.for_))),
+                    Some(p) => format!("{name}: fires after {}", human(p + seconds(for_))),
                     None => format!("{name}: never fires"),
                 };
                 groups.push(Group {
@@ -441,22 +486,25 @@ impl Ctx<'_> {
                     scenario,
                     alert_checks,
                     expr_checks: Vec::new(),
+                    series: None,
                 });
             }
         }
-        groups.push(self.outage_test(&check, warm, saturate, for_steps));
+        groups.push(self.outage_test(&check, warm, saturate, scale));
+        if let Some(min) = self.opts.min_events {
+            groups.push(self.low_traffic_test(&check, warm, saturate, min));
+        }
+        if check.split() {
+            groups.extend(self.burst_test(&check, warm, scale));
+        }
         groups
     }
 
-    /// A total outage: detection, then recovery within the short window.
-    fn outage_test(
-        &self,
-        check: &AlertCheck<'_>,
-        warm: u64,
-        saturate: u64,
-        for_steps: u64,
-    ) -> Group {
+    /// A total outage: detection, then recovery within the short window. With `for:`, the
+    /// alert is pending from the moment a condition holds until `for` has passed.
+    fn outage_test(&self, check: &AlertCheck<'_>, warm: u64, saturate: u64, scale: f64) -> Group {
         let step = check.step;
+        let for_steps = check.for_steps;
         let s = seconds(step);
         let e = self.synth.ratio(1.0);
         let firing: Vec<&Cond> = check.conds.iter().filter(|c| c.threshold < 1.0).collect();
@@ -464,32 +512,35 @@ impl Ctx<'_> {
             "{}: {} alert during a total outage",
             self.slo.id, check.severity
         );
+        let scaled = |mut phases: Vec<Phase>| {
+            for p in &mut phases {
+                p.scale = scale;
+            }
+            phases
+        };
         let Some(p) = predicted(check.conds, self.budget, e) else {
             let scenario = Scenario {
                 step,
-                phases: vec![
-                    Phase {
-                        steps: warm,
-                        target: 0.0,
-                    },
-                    Phase {
-                        steps: saturate,
-                        target: 1.0,
-                    },
-                ],
+                phases: scaled(vec![Phase::new(warm, 0.0), Phase::new(saturate, 1.0)]),
             };
             return Group {
                 name: format!("{name}: can never fire"),
                 scenario,
-                alert_checks: vec![check.at(warm + saturate, false)],
+                alert_checks: vec![check.at(warm, saturate, e)],
                 expr_checks: Vec::new(),
+                series: None,
             };
         };
         let m = (p / s).floor() as u64;
         let mut checks = vec![
-            check.at(warm + m + for_steps, false),
-            check.at(warm + m + 1 + for_steps, true),
+            check.at(warm, m + for_steps, e),
+            check.at(warm, m + 1 + for_steps, e),
         ];
+        if for_steps > 0 {
+            // The condition holds from step m + 1; the alert waits `for` before firing.
+            checks.push(check.pending(warm, m + 1, e));
+            checks.push(check.pending(warm, m + for_steps, e));
+        }
         // Run the outage until every condition fires with a full short window of errors.
         let outage = firing
             .iter()
@@ -502,13 +553,14 @@ impl Ctx<'_> {
             .unwrap_or(1)
             .max(m + 1)
             + for_steps;
-        let reset = firing
+        let resets: Vec<f64> = check
+            .conds
             .iter()
-            .filter_map(|c| super::explain::reset_seconds(&c.a, self.budget, e))
-            .fold(0.0, f64::max);
-        let r = reset / s;
+            .map(|c| super::explain::reset_seconds(&c.a, self.budget, e).unwrap_or(0.0) / s)
+            .collect();
+        let r = resets.iter().copied().fold(0.0, f64::max);
         let end = warm + outage;
-        checks.push(check.at(end, true));
+        checks.push(check.after(end, 0, &resets));
         let clear = (0.03..=0.97).contains(&r.fract());
         let resolved = if clear {
             r.ceil() as u64
@@ -516,54 +568,117 @@ impl Ctx<'_> {
             r.ceil() as u64 + 1
         };
         if clear && r.floor() >= 1.0 {
-            checks.push(check.at(end + r.floor() as u64, true));
+            checks.push(check.after(end, r.floor() as u64, &resets));
         }
-        checks.push(check.at(end + resolved, false));
+        checks.push(check.after(end, resolved, &resets));
         let scenario = Scenario {
             step,
-            phases: vec![
-                Phase {
-                    steps: warm,
-                    target: 0.0,
-                },
-                Phase {
-                    steps: outage,
-                    target: 1.0,
-                },
-                Phase {
-                    steps: resolved,
-                    target: 0.0,
-                },
-            ],
+            phases: scaled(vec![
+                Phase::new(warm, 0.0),
+                Phase::new(outage, 1.0),
+                Phase::new(resolved, 0.0),
+            ]),
+        };
+        let for_text = if for_steps > 0 {
+            format!(
+                " (pending for exactly `for: {}` first)",
+                Duration::from_millis(for_steps * step.as_millis())
+            )
+        } else {
+            String::new()
         };
         Group {
             name: format!(
-                "{name}: fires after {}, resolves {} after it ends",
-                human(p + seconds(check.rule.for_)),
-                human(reset)
+                "{name}: fires after {}{for_text}, resolves {} after it ends",
+                human(p + seconds(check.rules[0].for_)),
+                human(r * s)
             ),
             scenario,
             alert_checks: checks,
             expr_checks: Vec::new(),
+            series: None,
         }
     }
 }
 
-/// Builds the firing or not-firing assertion for one alert at one step.
-struct AlertCheck<'a> {
-    ctx: &'a Ctx<'a>,
-    rule: &'a Rule,
-    conds: &'a [Cond; 2],
-    severity: &'a str,
-    step: Duration,
+/// Builds the firing or not-firing assertion for one severity's alerts at one step.
+pub(super) struct AlertCheck<'a> {
+    pub(super) ctx: &'a Ctx<'a>,
+    /// The severity's rule, or one rule per condition (`burn_window_label`), in order.
+    pub(super) rules: Vec<&'a Rule>,
+    pub(super) conds: &'a [Cond; 2],
+    pub(super) severity: &'a str,
+    pub(super) step: Duration,
+    pub(super) for_steps: u64,
 }
 
 impl AlertCheck<'_> {
-    fn at(&self, k: u64, firing: bool) -> Value {
+    /// True when each condition has its own rule.
+    pub(super) fn split(&self) -> bool {
+        self.rules.len() == self.conds.len() && self.rules.len() > 1
+    }
+
+    /// Which conditions hold `k` steps after error ratio `e` starts (after `warm` steps of
+    /// no errors), by the detection maths; `extra` steps more are needed (`for`).
+    fn holding(&self, k: u64, e: f64, extra: u64) -> [bool; 2] {
+        let s = seconds(self.step);
+        self.conds.map(|c| {
+            super::explain::detection_seconds(&c.a, self.ctx.budget, e)
+                .is_some_and(|d| (d / s).floor() as u64 + 1 + extra <= k)
+        })
+    }
+
+    /// The alerts' state `k` steps after error ratio `e` starts.
+    pub(super) fn at(&self, warm: u64, k: u64, e: f64) -> Value {
+        let set = self.holding(k, e, self.for_steps);
+        self.state(warm + k, set)
+    }
+
+    /// The pending alerts `k` steps after error ratio `e` starts: conditions that hold but
+    /// have not yet held for `for`.
+    fn pending(&self, warm: u64, k: u64, e: f64) -> Value {
+        let holds = self.holding(k, e, 0);
+        let fires = self.holding(k, e, self.for_steps);
+        let set = [holds[0] && !fires[0], holds[1] && !fires[1]];
+        let at = Duration::from_millis((warm + k) * self.step.as_millis());
+        let sets = self.label_sets(set);
+        self.alerts_query(at, "pending", &sets)
+    }
+
+    /// The alerts' state `j` steps after an outage that ended at step `end`, when every
+    /// condition was firing: condition i still fires while `j < resets[i]` (in steps).
+    fn after(&self, end: u64, j: u64, resets: &[f64]) -> Value {
+        let set = [0, 1].map(|i| self.conds[i].threshold < 1.0 && (j as f64) < resets[i]);
+        self.state(end + j, set)
+    }
+
+    /// The assertion that exactly the conditions in `set` fire at step `k`.
+    pub(super) fn state(&self, k: u64, set: [bool; 2]) -> Value {
         let at = Duration::from_millis(k * self.step.as_millis());
-        let labels = self.labels();
-        let annotations: Labels = self
-            .rule
+        if self.split() {
+            return self.alerts_query(at, "firing", &self.label_sets(set));
+        }
+        self.rule_check(at, set.iter().any(|x| *x))
+    }
+
+    /// The label sets of the alerts `set` says fire.
+    fn label_sets(&self, set: [bool; 2]) -> Vec<Labels> {
+        if self.split() {
+            (0..2)
+                .filter(|i| set[*i])
+                .map(|i| self.labels(self.rules[i]))
+                .collect()
+        } else if set.iter().any(|x| *x) {
+            vec![self.labels(self.rules[0])]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn rule_check(&self, at: Duration, firing: bool) -> Value {
+        let rule = self.rules[0];
+        let labels = self.labels(rule);
+        let annotations: Labels = rule
             .annotations
             .iter()
             .map(|(k, v)| (k.clone(), expand(v, &labels)))
@@ -574,14 +689,15 @@ impl AlertCheck<'_> {
             .alerts
             .rules
             .iter()
-            .filter(|r| r.alert == self.rule.alert)
+            .filter(|r| r.alert == rule.alert)
             .count()
             > 1;
         // promtool's alert tests select by alert name only: when page and ticket share a name
         // (Sloth's usual layout) or annotations use templates beyond `$labels`, check the
         // ALERTS series of this alert's labels instead.
         if shared_name || annotations.values().any(|v| v.contains("{{")) {
-            return self.alerts_query(at, firing, &labels);
+            let sets = if firing { vec![labels] } else { Vec::new() };
+            return self.alerts_query_one(at, &self.labels(rule), &sets);
         }
         let exp = if firing {
             vec![Value::Map(vec![
@@ -599,28 +715,28 @@ impl AlertCheck<'_> {
         };
         Value::Map(vec![
             ("eval_time".into(), at.to_string().into()),
-            ("alertname".into(), self.rule.alert.clone().into()),
+            ("alertname".into(), rule.alert.clone().into()),
             ("exp_alerts".into(), Value::Seq(exp)),
         ])
     }
 
-    /// The same check through the `ALERTS` series, for annotations with templates beyond
-    /// `$labels` (values, functions) that cannot be predicted.
-    fn alerts_query(&self, at: Duration, firing: bool, labels: &Labels) -> Value {
+    /// The ALERTS series of one rule's labels at `at`: `sets` holds the one expected, or none.
+    fn alerts_query_one(&self, at: Duration, labels: &Labels, sets: &[Labels]) -> Value {
         let mut sel = labels.clone();
-        sel.insert("alertname".into(), self.rule.alert.clone());
+        sel.insert("alertname".into(), self.rules[0].alert.clone());
         sel.insert("alertstate".into(), "firing".into());
-        let exp = if firing {
-            vec![Value::Map(vec![
-                (
-                    "labels".into(),
-                    format!("ALERTS{}", label_text(&sel)).into(),
-                ),
-                ("value".into(), Value::Int(1)),
-            ])]
-        } else {
-            Vec::new()
-        };
+        let exp: Vec<Value> = sets
+            .iter()
+            .map(|_| {
+                Value::Map(vec![
+                    (
+                        "labels".into(),
+                        format!("ALERTS{}", label_text(&sel)).into(),
+                    ),
+                    ("value".into(), Value::Int(1)),
+                ])
+            })
+            .collect();
         Value::Map(vec![
             ("expr".into(), format!("ALERTS{}", label_text(&sel)).into()),
             ("eval_time".into(), at.to_string().into()),
@@ -628,9 +744,37 @@ impl AlertCheck<'_> {
         ])
     }
 
-    /// The firing alert's labels: the SLI series' labels without `sloth_window`, then the
+    /// The ALERTS series of this severity in `state`: exactly `sets`, one sample each.
+    fn alerts_query(&self, at: Duration, state: &str, sets: &[Labels]) -> Value {
+        let mut sel = crate::plan::id_labels(self.ctx.slo);
+        sel.insert("alertname".into(), self.rules[0].alert.clone());
+        sel.insert("alertstate".into(), state.into());
+        sel.insert("sloth_severity".into(), self.severity.into());
+        let exp: Vec<Value> = sets
+            .iter()
+            .map(|l| {
+                let mut full = l.clone();
+                full.insert("alertname".into(), self.rules[0].alert.clone());
+                full.insert("alertstate".into(), state.into());
+                Value::Map(vec![
+                    (
+                        "labels".into(),
+                        format!("ALERTS{}", label_text(&full)).into(),
+                    ),
+                    ("value".into(), Value::Int(1)),
+                ])
+            })
+            .collect();
+        Value::Map(vec![
+            ("expr".into(), format!("ALERTS{}", label_text(&sel)).into()),
+            ("eval_time".into(), at.to_string().into()),
+            ("exp_samples".into(), Value::Seq(exp)),
+        ])
+    }
+
+    /// A firing alert's labels: the SLI series' labels without `sloth_window`, then the
     /// rule's own.
-    fn labels(&self) -> Labels {
+    pub(super) fn labels(&self, rule: &Rule) -> Labels {
         let base = self
             .ctx
             .sli_rule(self.conds[0].a.short)
@@ -638,7 +782,7 @@ impl AlertCheck<'_> {
             .unwrap_or_else(|| crate::plan::id_labels(self.ctx.slo));
         let mut labels = base;
         labels.remove("sloth_window");
-        merged(&labels, &self.rule.labels)
+        merged(&labels, &rule.labels)
     }
 }
 
@@ -652,14 +796,14 @@ fn expand(text: &str, labels: &Labels) -> String {
     .into_owned()
 }
 
-fn merged(base: &Labels, over: &Labels) -> Labels {
+pub(super) fn merged(base: &Labels, over: &Labels) -> Labels {
     let mut out = base.clone();
     out.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
     out
 }
 
 /// `{a="1", b="2"}` for promtool's `labels:` field.
-fn label_text(labels: &Labels) -> String {
+pub(super) fn label_text(labels: &Labels) -> String {
     let parts: Vec<String> = labels
         .iter()
         .map(|(k, v)| format!("{k}={}", quote_go(v)))
@@ -667,7 +811,7 @@ fn label_text(labels: &Labels) -> String {
     format!("{{{}}}", parts.join(", "))
 }
 
-fn round6(x: f64) -> f64 {
+pub(super) fn round6(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }

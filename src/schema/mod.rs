@@ -11,6 +11,7 @@
 //! alert name required only while an alert is enabled) stay with `validate` and `lint`.
 //! Schemas are emitted as JSON Schema draft 7, the draft editors support best.
 
+pub mod slogen;
 pub mod sloth;
 pub mod windows;
 
@@ -64,6 +65,11 @@ pub fn schema(kind: SchemaKind) -> serde_json::Value {
         ),
     };
     let mut value = schema.to_value();
+    match kind {
+        SchemaKind::PrometheusV1 => slogen::add_plugin_conditions(&mut value, false),
+        SchemaKind::Kubernetes => slogen::add_plugin_conditions(&mut value, true),
+        SchemaKind::Windows => {}
+    }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("title".into(), title.into());
     }

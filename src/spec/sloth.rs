@@ -78,6 +78,10 @@ pub struct PluginRef {
     pub config: serde_json::Value,
     pub priority: i64,
     pub pos: Pos,
+    /// The config as written, for pointing at its keys.
+    pub config_node: Option<Node>,
+    /// Where `priority` is written (the entry's position when absent).
+    pub priority_pos: Pos,
 }
 
 /// One SLO as written.
@@ -229,8 +233,9 @@ fn read_chain(r: &mut Reader, parent: &Node, key: &str, field: &str) -> PluginCh
         if !r.expect_map(item, &f) {
             continue;
         }
-        let config = r
-            .get(item, "config")
+        let config_node = r.get(item, "config").cloned();
+        let config = config_node
+            .as_ref()
             .map(to_json)
             .unwrap_or(serde_json::Value::Null);
         chain.chain.push(PluginRef {
@@ -238,6 +243,8 @@ fn read_chain(r: &mut Reader, parent: &Node, key: &str, field: &str) -> PluginCh
             config,
             priority: r.integer(item, "priority", &format!("{f}.priority")),
             pos: item.pos,
+            config_node,
+            priority_pos: r.get(item, "priority").map_or(item.pos, |n| n.pos),
         });
     }
     chain

@@ -3,6 +3,11 @@
 //! Without `--slo-period-windows-path` the catalog is Sloth's two embedded files (Google's
 //! workbook numbers for 30d and 28d, copied from Sloth v0.16.0 into `src/spec/windows/`).
 //! With it, only the files found under that folder count (sloth-generation.md §4.1).
+//!
+//! An extension: without `--slo-period-windows-path` the catalogue also has 7d, 14d and 90d,
+//! derived from the same Workbook parameters ([`derive`]). Specs on 28d or 30d are unaffected.
+
+pub mod derive;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +60,20 @@ impl WindowCatalog {
         static DEFAULT: std::sync::LazyLock<WindowCatalog> =
             std::sync::LazyLock::new(WindowCatalog::parse_embedded);
         DEFAULT.clone()
+    }
+
+    /// The catalogue used without `--slo-period-windows-path`: Sloth's 30d and 28d plus the
+    /// derived 7d, 14d and 90d ([`derive`]).
+    pub fn builtin() -> Self {
+        static BUILTIN: std::sync::LazyLock<WindowCatalog> = std::sync::LazyLock::new(|| {
+            let mut catalog = WindowCatalog::sloth_default();
+            for days in derive::DERIVED_PERIODS {
+                let windows = derive::derive(Duration::from_days(days));
+                catalog.by_period.insert(windows.period, windows);
+            }
+            catalog
+        });
+        BUILTIN.clone()
     }
 
     fn parse_embedded() -> Self {
@@ -241,6 +260,17 @@ mod tests {
         let w = c.get(Duration::from_days(30)).unwrap();
         assert_eq!(w.page_quick.error_budget_percent, 2.0);
         assert_eq!(w.ticket_slow.long, Duration::from_days(3));
+    }
+
+    #[test]
+    fn builtin_catalog_adds_7d_14d_90d() {
+        let c = WindowCatalog::builtin();
+        let days: Vec<String> = c.periods().iter().map(|p| p.to_string()).collect();
+        assert_eq!(days, ["1w", "2w", "4w", "30d", "90d"]);
+        let sloth = WindowCatalog::sloth_default();
+        for p in sloth.periods() {
+            assert_eq!(c.get(p), sloth.get(p));
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod readme;
 mod regex_matchers;
 mod schema;
 mod slo_plugins;
+mod slogen_plugins;
 mod support;
 mod validate;
 mod workflow_loop;

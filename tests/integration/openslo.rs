@@ -204,7 +204,8 @@ fn v1alpha_rejects_what_sloth_rejects() {
         (ALPHA.replace("    - ratioMetrics:\n        good: {source: prometheus, queryType: promql, query: \"sum(rate(a[{{.window}}]))\"}\n        total: {source: prometheus, queryType: promql, query: \"sum(rate(b[{{.window}}]))\"}\n", "    - target: 0.9\n"), "missing ratioMetrics"),
         (format!("{ALPHA}  timeWindows:\n    - {{count: 1, unit: Week}}\n"), "only days based time windows are supported"),
         (format!("{ALPHA}  timeWindows:\n    - {{count: 1, unit: Day}}\n    - {{count: 2, unit: Day}}\n"), "only 1 time window is supported"),
-        (format!("{ALPHA}  timeWindows:\n    - {{count: 7, unit: Day}}\n"), "1w SLO period time window is not supported"),
+        // 7d, 14d and 90d are built in (derived windows); 5d is in no catalogue.
+        (format!("{ALPHA}  timeWindows:\n    - {{count: 5, unit: Day}}\n"), "5d SLO period time window is not supported"),
         (ALPHA.replace("  objectives:\n", "  objectives: []\n  x:\n"), "at least one SLO is required"),
     ];
     for (text, want) in cases {

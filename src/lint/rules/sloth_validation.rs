@@ -424,6 +424,33 @@ sli:
 ```
 ",
     ),
+    entry(
+        "V018",
+        "slogen-plugin-config",
+        "A `slogen/*` SLO plugin whose config, chain position or SLI cannot work",
+        "## What it does
+Reports a `slogen/alert_for/v1`, `slogen/min_traffic/v1`, `slogen/burn_window_label/v1` or
+`slogen/exact_ratio/v1` entry with an unknown config key, a bad duration, a negative
+`min_events`, a negative priority (these plugins edit the default plugins' rules, so they
+must run after them), the same plugin chained twice for an SLO, or `exact_ratio` and
+`min_traffic` on an SLI without event counts (a raw error-ratio query). Each problem is
+reported at the key it is about. See docs/plugins.md.
+
+## Why is this bad?
+Sloth's contrib plugins ignore unknown config keys, so a misspelled `tiket: 10m` would
+silently leave the ticket alert without its `for:`. slogen refuses the spec instead.
+
+## Example
+```yaml
+plugins:
+  chain:
+    - id: slogen/alert_for/v1
+      config:
+        page: 5 minutes   # V018: not a valid duration string
+        tiket: 1h         # V018: unknown key \"tiket\" (known keys: page, ticket)
+```
+",
+    ),
 ];
 
 /// The help line for a validation code: how to fix it.
@@ -443,8 +470,9 @@ pub(crate) fn help(code: &str) -> Option<&'static str> {
         "V011" => "set `alerting.name`, or disable the alert with `disable: true`",
         "V013" => "give every plugin an `id`; with `overridePrevious: true` declare at least one plugin",
         "V014" => "give each SLO of the service its own name",
-        "V015" => "use a period of the alert windows catalogue (30d, 28d) or add windows with --slo-period-windows-path",
+        "V015" => "use a period of the alert windows catalogue (30d, 28d, 7d, 14d, 90d) or add windows with --slo-period-windows-path",
         "V016" => "check the plugin ID and its options; load extra plugins with -p/--plugins-path",
+        "V018" => "fix the config as the message says; docs/plugins.md lists each slogen plugin's keys",
         _ => return None,
     })
 }

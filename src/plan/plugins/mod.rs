@@ -8,6 +8,7 @@
 pub mod contrib;
 pub mod core;
 pub mod external;
+pub mod slogen;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -80,7 +81,11 @@ impl SloPlugins {
     /// The plugins built into slogen.
     pub fn builtin() -> Self {
         let mut plugins = SloPlugins::default();
-        for (id, factory) in core::FACTORIES.iter().chain(contrib::FACTORIES) {
+        for (id, factory) in core::FACTORIES
+            .iter()
+            .chain(contrib::FACTORIES)
+            .chain(slogen::FACTORIES)
+        {
             plugins
                 .entries
                 .insert(id.to_string(), Entry::Builtin(*factory));

@@ -27,8 +27,31 @@ mod kubernetes_apiserver;
 mod nginx_ingress;
 mod noop;
 mod prometheus;
+mod slogen_bool_gauge;
+mod slogen_latency;
+mod slogen_options;
 mod slok_go_http_metrics;
 mod traefik;
+
+pub use slogen_latency::le_regex;
+pub use slogen_options::OptionProblem;
+
+/// slogen's SLI plugins that produce an events SLI (error and total queries) rather than
+/// one error-ratio query, so that event-based SLO plugins can use them.
+pub const EVENTS_PLUGINS: [&str; 2] = ["slogen/latency/v1", "slogen/bool_gauge/v1"];
+
+/// The (error, total) queries of slogen events plugin `id`, or every problem with its options;
+/// `None` when `id` is not one of [`EVENTS_PLUGINS`].
+pub fn events_plugin(
+    id: &str,
+    options: &BTreeMap<String, String>,
+) -> Option<Result<(String, String), Vec<OptionProblem>>> {
+    match id {
+        "slogen/latency/v1" => Some(slogen_latency::queries(options)),
+        "slogen/bool_gauge/v1" => Some(slogen_bool_gauge::queries(options)),
+        _ => None,
+    }
+}
 
 /// What Sloth passes an SLI plugin (sloth-generation.md §5.3).
 #[derive(Debug, Clone, Copy)]
