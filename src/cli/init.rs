@@ -1,8 +1,9 @@
 //! `slogen init [DIR]`: scaffolds the layout of an SLOs-as-code repository.
 //!
 //! The loop, end to end: an example spec in `slos/` (unless `slos/` already holds specs) and its
-//! rules in `generated/` (made by the library, so the tree passes `generate --check` at once),
-//! an ArgoCD Application that syncs `generated/`, the GitHub workflows (regenerate on push,
+//! rules in `generated/` and its Grafana dashboards in `dashboards/` (made by the library, so the
+//! tree passes `generate --check` and `dashboards --check` at once), ArgoCD Applications that
+//! sync both folders, the GitHub workflows (regenerate on push,
 //! check pull requests, a reusable deployment gate), the pre-commit config, the weekly report
 //! CronJob, the JSON Schemas for editors and the `.gitignore` lines for slogen's temporary
 //! files. Existing files are never overwritten without `--force` (every conflict is listed and
@@ -17,9 +18,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use super::dashboards::DEFAULT_FOLDER;
 use super::discover::{discover, Filters};
 use super::fsio::write_atomic;
 use super::output_format::FormatArg;
+use crate::dashboards::delivery::{config_map, ConfigMapOptions};
+use crate::dashboards::{self, Input, Settings};
 use crate::emit::prometheus_rule::ObjectMeta;
 use crate::emit::OutputFormat;
 use crate::pipeline::Generator;
@@ -44,6 +48,8 @@ pub fn image() -> String {
 pub const EXAMPLE_SPEC_PATH: &str = "slos/example.yaml";
 /// Where `generate -i slos/ -o generated/` writes the example's rules.
 pub const EXAMPLE_OUTPUT: &str = "generated/example.yaml";
+/// Where `dashboards -i slos/ -o dashboards/ --format configmap` writes.
+pub const DASHBOARDS_DIR: &str = "dashboards";
 
 /// Options of `slogen init`.
 #[derive(Debug, Clone, Args)]
@@ -80,7 +86,7 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct Template {
     /// Relative to the scaffolded folder.
-    pub path: &'static str,
+    pub path: String,
     pub mode: Mode,
     pub text: String,
 }
@@ -189,6 +195,7 @@ impl Scaffold {
 
 const EXAMPLE_SPEC: &str = include_str!("templates/example-slo.yaml");
 const ARGOCD_APP: &str = include_str!("templates/argocd-application.yaml");
+const ARGOCD_DASHBOARDS: &str = include_str!("templates/argocd-dashboards.yaml");
 const INSTALL_STEPS: &str = include_str!("templates/install-steps.yaml");
 const GENERATE_WORKFLOW: &str = include_str!("templates/generate-slos.yaml");
 const CHECK_WORKFLOW: &str = include_str!("templates/slo-check.yaml");
@@ -204,33 +211,20 @@ pub fn report_cronjob() -> String {
 
 /// Every file `init` writes, in order.
 pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
-    let create = |path, text: String| Template {
-        path,
+    let create = |path: &str, text: String| Template {
+        path: path.to_string(),
         mode: Mode::Create,
         text,
     };
     let mut out = Vec::new();
     if !s.has_specs {
         let spec = s.fill(EXAMPLE_SPEC);
-        let generator = Generator {
-            output: s.output_format(),
-            ..Generator::default()
-        };
-        let generated = generator.generate_file(&spec).map_err(|problems| {
-            let msgs: Vec<String> = problems
-                .iter()
-                .map(|p| p.display(Path::new(EXAMPLE_SPEC_PATH)).to_string())
-                .collect();
-            anyhow::anyhow!(
-                "the built-in example spec does not generate: {}",
-                msgs.join("; ")
-            )
-        })?;
-        out.push(create(EXAMPLE_SPEC_PATH, spec));
-        out.push(create(EXAMPLE_OUTPUT, generated.text));
+        out.push(create(EXAMPLE_SPEC_PATH, spec.clone()));
+        out.extend(example_outputs(s, &spec)?);
     }
     out.extend([
         create("argocd/application.yaml", s.fill(ARGOCD_APP)),
+        create("argocd/dashboards.yaml", s.fill(ARGOCD_DASHBOARDS)),
         create(
             ".github/workflows/generate-slos.yaml",
             s.fill(GENERATE_WORKFLOW),
@@ -248,11 +242,57 @@ pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
             schema::render(SchemaKind::Kubernetes),
         ),
         Template {
-            path: ".gitignore",
+            path: ".gitignore".to_string(),
             mode: Mode::AppendLines,
             text: GITIGNORE.to_string(),
         },
     ]);
+    Ok(out)
+}
+
+/// The example spec's rules (as the workflows generate them) and its dashboards (as
+/// `dashboards --format configmap` writes them).
+fn example_outputs(s: &Scaffold, spec: &str) -> anyhow::Result<Vec<Template>> {
+    let generator = Generator {
+        output: s.output_format(),
+        ..Generator::default()
+    };
+    let (generated, planned) = generator.plan_file(spec).map_err(|problems| {
+        let msgs: Vec<String> = problems
+            .iter()
+            .map(|p| p.display(Path::new(EXAMPLE_SPEC_PATH)).to_string())
+            .collect();
+        anyhow::anyhow!(
+            "the built-in example spec does not generate: {}",
+            msgs.join("; ")
+        )
+    })?;
+    let inputs: Vec<Input> = planned
+        .iter()
+        .flat_map(|p| {
+            p.group
+                .slos
+                .iter()
+                .zip(&p.plan.slos)
+                .map(|(slo, (_, rules))| Input { slo, rules })
+        })
+        .collect();
+    let built = dashboards::build(&inputs, &Settings::default())
+        .map_err(|c| anyhow::anyhow!("the built-in example's dashboards collide: {}", c[0]))?;
+    let options = ConfigMapOptions {
+        namespace: None,
+        folder: DEFAULT_FOLDER.to_string(),
+    };
+    let mut out = vec![Template {
+        path: EXAMPLE_OUTPUT.to_string(),
+        mode: Mode::Create,
+        text: generated.text,
+    }];
+    out.extend(built.iter().map(|d| Template {
+        path: format!("{DASHBOARDS_DIR}/{}.yaml", d.uid),
+        mode: Mode::Create,
+        text: config_map(d, crate::VERSION, &options),
+    }));
     Ok(out)
 }
 
@@ -336,7 +376,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
     let mut conflicts = Vec::new();
     let mut actions = Vec::new();
     for t in &files {
-        let path = args.dir.join(t.path);
+        let path = args.dir.join(&t.path);
         let action = match (std::fs::symlink_metadata(&path), t.mode) {
             (Ok(meta), _) if meta.is_dir() => {
                 conflicts.push(format!("{} (a folder)", path.display()));
@@ -421,11 +461,15 @@ fn next_steps(out: &mut impl Write, args: &InitArgs, s: &Scaffold) {
         out,
         "  check, as CI does: slogen generate -i slos/ -o generated/ --check{flags}"
     );
+    let _ = writeln!(
+        out,
+        "  dashboards:        slogen dashboards -i slos/ -o dashboards/ --format configmap"
+    );
     let _ = writeln!(out, "  pre-commit:        pre-commit install");
     if args.repo_url == REPO_URL_PLACEHOLDER {
         let _ = writeln!(
             out,
-            "  set repoURL in argocd/application.yaml (or re-run with --repo-url URL --force)"
+            "  set repoURL in argocd/application.yaml and argocd/dashboards.yaml (or re-run with --repo-url URL --force)"
         );
     }
     let _ = writeln!(

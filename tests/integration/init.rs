@@ -15,15 +15,19 @@ use crate::prom_model::END;
 use crate::prometheusrule::{assert_valid_object, crd_validator};
 use crate::support::{root, slogen, text};
 use crate::workflows::{
-    assert_commit_step_pushes_only_generated, assert_generate_workflow, bash_step, load_yaml,
-    run_step, step_run, steps,
+    assert_commit_step_pushes_only, assert_generate_workflow, bash_step, load_yaml, run_step,
+    step_run, steps,
 };
 
 /// Every file `init` writes into an empty folder.
-pub const FILES: [&str; 11] = [
+/// The first four come from the example spec, which is not written when `slos/` has specs.
+pub const FILES: [&str; 14] = [
     "slos/example.yaml",
     "generated/example.yaml",
+    "dashboards/slo-example-api.yaml",
+    "dashboards/slo-overview.yaml",
     "argocd/application.yaml",
+    "argocd/dashboards.yaml",
     ".github/workflows/generate-slos.yaml",
     ".github/workflows/slo-check.yaml",
     ".github/workflows/slo-gate.yaml",
@@ -161,6 +165,45 @@ fn scaffolds_a_working_layout() {
     assert_eq!(app["spec"]["destination"]["namespace"], "monitoring");
     assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], true);
     assert_eq!(app["spec"]["syncPolicy"]["automated"]["selfHeal"], true);
+
+    // dashboards/ holds exactly what the workflows' dashboards command writes (its --check
+    // passes), ConfigMaps the Grafana sidecar loads, and ArgoCD syncs it next to the rules.
+    let dash = slogen(
+        &dir,
+        &[
+            "dashboards",
+            "-i",
+            "slos/",
+            "-o",
+            "dashboards/",
+            "--format",
+            "configmap",
+            "--check",
+        ],
+    );
+    assert!(
+        dash.status.success(),
+        "{}{}",
+        text(&dash.stdout),
+        text(&dash.stderr)
+    );
+    for f in [
+        "dashboards/slo-example-api.yaml",
+        "dashboards/slo-overview.yaml",
+    ] {
+        let cm = load_yaml(&dir.join(f));
+        assert_eq!(cm["kind"], "ConfigMap", "{f}");
+        assert_eq!(cm["metadata"]["labels"]["grafana_dashboard"], "1", "{f}");
+    }
+    let app = load_yaml(&dir.join("argocd/dashboards.yaml"));
+    assert_eq!(app["kind"], "Application");
+    assert_eq!(app["spec"]["source"]["path"], "dashboards");
+    assert_eq!(
+        app["spec"]["source"]["repoURL"],
+        "https://git.example.org/acme/slos.git"
+    );
+    assert_eq!(app["spec"]["destination"]["namespace"], "monitoring");
+    assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], true);
 }
 
 fn assert_valid_against(schema: &Path, spec: &str) {
@@ -174,7 +217,7 @@ fn assert_valid_against(schema: &Path, spec: &str) {
 }
 
 #[test]
-fn the_generate_workflow_installs_the_release_and_commits_only_generated() {
+fn the_generate_workflow_installs_the_release_and_commits_only_generated_and_dashboards() {
     let repo = scaffold(&[]);
     let wf = load_yaml(&repo.path().join(".github/workflows/generate-slos.yaml"));
     let steps = assert_generate_workflow(
@@ -194,7 +237,26 @@ fn the_generate_workflow_installs_the_release_and_commits_only_generated() {
         std::fs::read(repo.path().join("generated/example.yaml")).unwrap(),
         before
     );
-    assert_commit_step_pushes_only_generated(&wf);
+    // So does the dashboards step with dashboards/, and it runs before the commit.
+    let dashboards = &step_run(&steps, "slogen dashboards");
+    assert_eq!(
+        dashboards,
+        "slogen dashboards -i slos/ -o dashboards/ --format configmap --prune"
+    );
+    let before = std::fs::read(repo.path().join("dashboards/slo-example-api.yaml")).unwrap();
+    run_step(repo.path(), dashboards, &[]);
+    assert_eq!(
+        std::fs::read(repo.path().join("dashboards/slo-example-api.yaml")).unwrap(),
+        before
+    );
+    let at = |needle: &str| steps.iter().position(|s| s.run.contains(needle)).unwrap();
+    assert!(at("slogen dashboards") < at("git commit"));
+    assert_commit_step_pushes_only(
+        &wf,
+        &["generated", "dashboards"],
+        "generated/ and dashboards/ are up to date",
+        "Regenerate generated/ and dashboards/ from slos/",
+    );
 
     // --slogen-git builds from that source instead, at the version's tag.
     let repo = scaffold(&["--slogen-git", "https://git.example.com/mirror/slogen.git"]);
@@ -237,12 +299,14 @@ fn the_check_workflow_lints_with_annotations_and_sarif_and_checks_generated() {
     // On the scaffold: SARIF written and valid, no annotations, generated/ current.
     let sarif_run = &step_run(&steps, "SARIF for code scanning");
     let annotate = &step_run(&steps, "Lint (annotations)");
-    let check = &step_run(&steps, "up to date");
+    let check = &step_run(&steps, "generated/ is up to date");
+    let dash_check = &step_run(&steps, "dashboards/ is up to date");
     run_step(dir, sarif_run, &[]);
     assert_sarif_valid(&dir.join("slogen.sarif"), 0);
     let clean = run_step(dir, annotate, &[]);
     assert!(!clean.contains("::error"), "{clean}");
     run_step(dir, check, &[]);
+    run_step(dir, dash_check, &[]);
 
     // A bad spec: annotations at its line, exit 1; the SARIF step still passes and reports it.
     let spec = std::fs::read_to_string(dir.join("slos/example.yaml")).unwrap();
@@ -274,6 +338,14 @@ fn the_check_workflow_lints_with_annotations_and_sarif_and_checks_generated() {
     assert_eq!(stale.status.code(), Some(1));
     assert!(
         text(&stale.stdout).contains("+++ b/generated/example.yaml"),
+        "{}",
+        text(&stale.stdout)
+    );
+    // The dashboards show the objective, so theirs fails too.
+    let stale = bash_step(dir, dash_check, &[]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        text(&stale.stdout).contains("dashboards/slo-example-api.yaml"),
         "{}",
         text(&stale.stdout)
     );
@@ -643,7 +715,7 @@ fn lists_every_conflict_and_writes_nothing() {
     let again = init(dir, &[]);
     assert_eq!(again.status.code(), Some(1));
     let err = text(&again.stderr);
-    for f in &FILES[2..FILES.len() - 1] {
+    for f in &FILES[4..FILES.len() - 1] {
         assert!(err.contains(f), "{f} not listed: {err}");
     }
     assert!(!err.contains("slos/example.yaml"), "{err}");

@@ -181,12 +181,23 @@ pub fn step_run(steps: &[Step], needle: &str) -> String {
 #[test]
 fn commit_step_commits_and_pushes_only_changes_to_generated() {
     let wf = load_yaml(&root().join(".github/workflows/generate-slos.yaml"));
-    assert_commit_step_pushes_only_generated(&wf);
+    assert_commit_step_pushes_only(
+        &wf,
+        &["generated"],
+        "generated/ is up to date",
+        "Regenerate generated/ from slos/",
+    );
 }
 
-/// Runs a generate workflow's commit step against a local bare remote: nothing to commit,
-/// then a commit of `generated/` alone, pushed to the branch the workflow ran on.
-pub fn assert_commit_step_pushes_only_generated(wf: &Value) {
+/// Runs a generate workflow's commit step against a local bare remote: nothing to commit
+/// (it prints `up_to_date`), then a commit (subject `subject`) of the changes in `folders`
+/// alone, pushed to the branch the workflow ran on.
+pub fn assert_commit_step_pushes_only(
+    wf: &Value,
+    folders: &[&str],
+    up_to_date: &str,
+    subject: &str,
+) {
     let steps = steps(wf, "generate");
     let commit = &steps[step_running(&steps, "git commit")].run;
     let env = [("GITHUB_TOKEN", "not-a-token"), ("BRANCH", "main")];
@@ -215,9 +226,11 @@ pub fn assert_commit_step_pushes_only_generated(wf: &Value) {
         ],
     );
     git(&work, &["checkout", "-q", "-b", "main"]);
-    std::fs::create_dir_all(work.join("generated")).unwrap();
+    for f in folders {
+        std::fs::create_dir_all(work.join(f)).unwrap();
+        std::fs::write(work.join(f).join("a.yaml"), "old\n").unwrap();
+    }
     std::fs::create_dir_all(work.join("slos")).unwrap();
-    std::fs::write(work.join("generated/a.yaml"), "old\n").unwrap();
     std::fs::write(work.join("slos/a.yaml"), "spec\n").unwrap();
     git(&work, &["add", "-A"]);
     git(&work, &["commit", "-q", "-m", "start"]);
@@ -225,18 +238,22 @@ pub fn assert_commit_step_pushes_only_generated(wf: &Value) {
 
     // Nothing changed: no commit.
     let out = run_step(&work, commit, &env);
-    assert!(out.contains("generated/ is up to date"), "{out}");
+    assert!(out.contains(up_to_date), "{out}");
     assert_eq!(git(&remote, &["rev-list", "--count", "main"]).trim(), "1");
 
-    // A changed and a new rule file, and an unrelated edit that must not be committed.
-    std::fs::write(work.join("generated/a.yaml"), "new\n").unwrap();
-    std::fs::write(work.join("generated/b.yaml"), "b\n").unwrap();
+    // A changed and a new file in each folder, and an unrelated edit that must not be
+    // committed.
+    let mut expected = format!("github-actions[bot] {subject}\n");
+    let mut sorted = folders.to_vec();
+    sorted.sort_unstable(); // git lists paths in order
+    for f in sorted {
+        std::fs::write(work.join(f).join("a.yaml"), "new\n").unwrap();
+        std::fs::write(work.join(f).join("b.yaml"), "b\n").unwrap();
+        expected.push_str(&format!("\n{f}/a.yaml\n{f}/b.yaml"));
+    }
     std::fs::write(work.join("slos/a.yaml"), "edited\n").unwrap();
     run_step(&work, commit, &env);
     assert_eq!(git(&remote, &["rev-list", "--count", "main"]).trim(), "2");
     let files = git(&remote, &["show", "--name-only", "--format=%an %s", "main"]);
-    assert_eq!(
-        files.trim(),
-        "github-actions[bot] Regenerate generated/ from slos/\n\ngenerated/a.yaml\ngenerated/b.yaml"
-    );
+    assert_eq!(files.trim(), expected);
 }
