@@ -15,6 +15,7 @@
 //! - [`model`]: stage 2, validated SLOs; one validator for every format and command.
 //! - [`plan`]: stage 3, SLOs expanded into rule groups, with Sloth's plugin chain.
 //! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
+//! - [`alertmanager`]: the Alertmanager routes, inhibit rules and receivers for the SLO alerts.
 //! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
 //! - [`live`]: the one read model: SLO statuses, violations, trends and report data from
 //!   a live Prometheus, read through [`prom`].
@@ -46,6 +47,8 @@ pub mod plugins;
 pub mod plan;
 
 pub mod emit;
+
+pub mod alertmanager;
 
 pub mod pipeline;
 

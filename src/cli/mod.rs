@@ -3,6 +3,7 @@
 //! Each subcommand is a file that parses its options into a plain struct, calls the library
 //! and renders the result. Only this module prints or exits.
 
+pub mod alertmanager;
 pub mod args;
 pub mod budget;
 pub mod controller;
@@ -25,6 +26,7 @@ pub mod prom_args;
 pub mod report;
 pub mod report_render;
 pub mod schema;
+pub mod specset;
 pub mod test_rules;
 pub mod validate;
 
@@ -75,6 +77,8 @@ pub enum Command {
     Report(Box<report::ReportArgs>),
     /// Generate Grafana dashboards: one per service and an overview of every SLO.
     Dashboards(Box<dashboards::DashboardsArgs>),
+    /// Print the Alertmanager configuration that routes the specs' SLO alerts (page, ticket).
+    Alertmanager(Box<alertmanager::AlertmanagerArgs>),
     /// Print the version.
     Version,
     /// Sloth's in-cluster controller: not in slogen; prints what to do instead.
@@ -125,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(*a),
         Command::KubernetesController(a) => Ok(controller::run(a)),
         Command::Dashboards(a) => dashboards::run(*a),
+        Command::Alertmanager(a) => alertmanager::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());

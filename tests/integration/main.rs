@@ -1,6 +1,7 @@
 //! slogen's integration tests, compiled as one binary.
 
 mod actions_check;
+mod alertmanager_cfg;
 mod budget_cmds;
 mod budget_failures;
 mod check;
