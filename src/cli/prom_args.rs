@@ -134,3 +134,50 @@ impl PromArgs {
             .transpose()
     }
 }
+
+/// [`PromArgs`] for a command where Prometheus is optional (`incidents`): the same flags,
+/// `--prometheus-url` not required. `None` when no URL is given (flag or `PROMETHEUS_URL`).
+#[derive(Debug, Clone)]
+pub struct OptionalPromArgs(pub Option<PromArgs>);
+
+impl clap::FromArgMatches for OptionalPromArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = |id: &str| {
+            m.value_source(id)
+                .is_some_and(|s| s != clap::parser::ValueSource::DefaultValue)
+        };
+        if !given("url") {
+            if let Some(flag) = [
+                ("token_file", "--prometheus-token-file"),
+                ("headers", "--header"),
+                ("timeout", "--timeout"),
+                ("time", "--time"),
+            ]
+            .into_iter()
+            .find_map(|(id, flag)| given(id).then_some(flag))
+            {
+                return Err(clap::Error::raw(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    format!("{flag} needs --prometheus-url (or PROMETHEUS_URL)"),
+                ));
+            }
+            return Ok(OptionalPromArgs(None));
+        }
+        PromArgs::from_arg_matches(m).map(|p| OptionalPromArgs(Some(p)))
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl Args for OptionalPromArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        PromArgs::augment_args(cmd).mut_arg("url", |a| a.required(false))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
