@@ -16,6 +16,7 @@
 //! - [`plan`]: stage 3, SLOs expanded into rule groups, with Sloth's plugin chain.
 //! - [`emit`]: stage 4, rule groups written as yaml.v2 would write them.
 //! - [`alertmanager`]: the Alertmanager routes, inhibit rules and receivers for the SLO alerts.
+//! - [`incidents`]: `slogen incidents`, the Alertmanager webhook receiver (GitHub, Slack).
 //! - [`prom`]: the edge to a live Prometheus: a small HTTP API client.
 //! - [`live`]: the one read model: SLO statuses, violations, trends and report data from
 //!   a live Prometheus, read through [`prom`].
@@ -61,6 +62,7 @@ pub mod live;
 pub mod budget;
 
 pub mod dashboards;
+pub mod incidents;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 

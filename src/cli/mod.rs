@@ -16,6 +16,7 @@ pub mod fsio;
 pub mod gate;
 pub mod generate;
 pub mod generate_dir;
+pub mod incidents;
 pub mod init;
 pub mod lint;
 #[cfg(feature = "mcp")]
@@ -79,6 +80,9 @@ pub enum Command {
     Dashboards(Box<dashboards::DashboardsArgs>),
     /// Print the Alertmanager configuration that routes the specs' SLO alerts (page, ticket).
     Alertmanager(Box<alertmanager::AlertmanagerArgs>),
+    /// Receive Alertmanager notifications and turn each alert group into an incident
+    /// (GitHub issue, Slack message).
+    Incidents(Box<incidents::IncidentsArgs>),
     /// Print the version.
     Version,
     /// Sloth's in-cluster controller: not in slogen; prints what to do instead.
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::KubernetesController(a) => Ok(controller::run(a)),
         Command::Dashboards(a) => dashboards::run(*a),
         Command::Alertmanager(a) => alertmanager::run(*a),
+        Command::Incidents(a) => incidents::run(*a),
         Command::Version => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(crate::VERSION.as_bytes());
