@@ -262,6 +262,10 @@ impl Engine {
         group.open = Some(ep);
         if group != self.store.group(key) {
             self.save(key, &group)?;
+        } else {
+            // Nothing new, but an earlier change may not be on disk yet (a failed write):
+            // answer 2xx only once it is.
+            self.store.sync().map_err(Failure::State)?;
         }
         if !errors.is_empty() {
             return Err(Failure::Sinks(errors));
@@ -278,6 +282,7 @@ impl Engine {
     fn resolved(&self, n: &Notification, mut group: Group) -> Result<Outcome, Failure> {
         let key = n.group_key.as_str();
         let Some(mut ep) = group.open.take() else {
+            self.store.sync().map_err(Failure::State)?;
             return Ok(Outcome::NothingOpen);
         };
         if ep.resolved_at.is_none() {

@@ -1,5 +1,5 @@
 //! Which alert group is which incident: one JSON file, keyed by Alertmanager's group key,
-//! rewritten whole and atomically after every change.
+//! rewritten whole and atomically after changes (concurrent changes share one write).
 //!
 //! The receiver records each step before it answers: that it is about to open an incident in
 //! a sink (so that a retry after a crash looks for it first), what the sink answered (the
@@ -75,10 +75,24 @@ pub struct SinkState {
 pub type Persist = Box<dyn Fn(&Path, &[u8]) -> anyhow::Result<()> + Send + Sync>;
 
 /// The state, in memory and in its file.
+///
+/// Changes go to memory at once and to disk by group commit: a caller waits for the one
+/// writer; if a write that began after its change already covered it, it returns without
+/// writing again. Under load, one fsync serves every notification that changed something
+/// meanwhile. A caller learns that its change is on disk ([`Store::put`], [`Store::sync`])
+/// before the receiver answers 2xx.
 pub struct Store {
     path: PathBuf,
     persist: Persist,
-    state: Mutex<State>,
+    state: Mutex<Versioned>,
+    /// Held while writing; its value is the last version known to be on disk.
+    writer: Mutex<u64>,
+}
+
+struct Versioned {
+    state: State,
+    /// Bumped by every change.
+    version: u64,
 }
 
 /// A state file that cannot be used; the receiver does not start (and does not overwrite it).
@@ -138,46 +152,73 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             persist,
-            state: Mutex::new(state),
+            state: Mutex::new(Versioned { state, version: 0 }),
+            writer: Mutex::new(0),
         })
     }
 
     /// The group's record (empty when unknown).
     pub fn group(&self, key: &str) -> Group {
-        self.lock().groups.get(key).cloned().unwrap_or_default()
+        self.lock()
+            .state
+            .groups
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// Records the group and writes the file; the change is kept only once it is on disk.
+    /// Records the group and returns once it is on disk. On an error the change stays in
+    /// memory, not on disk; [`Store::sync`] writes it later.
     pub fn put(&self, key: &str, group: Group) -> anyhow::Result<()> {
-        let mut state = self.lock();
-        let previous = state.groups.insert(key.to_string(), group);
-        let bytes = serde_json::to_vec_pretty(&*state).expect("state serialises");
-        if let Err(e) = (self.persist)(&self.path, &bytes) {
-            match previous {
-                Some(p) => state.groups.insert(key.to_string(), p),
-                None => state.groups.remove(key),
-            };
-            return Err(e);
+        let version = {
+            let mut v = self.lock();
+            v.state.groups.insert(key.to_string(), group);
+            v.version += 1;
+            v.version
+        };
+        self.flush(version)
+    }
+
+    /// Returns once every change so far is on disk.
+    pub fn sync(&self) -> anyhow::Result<()> {
+        let version = self.lock().version;
+        self.flush(version)
+    }
+
+    fn flush(&self, version: u64) -> anyhow::Result<()> {
+        let mut durable = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if *durable >= version {
+            return Ok(());
         }
+        let (bytes, snapshot) = {
+            let v = self.lock();
+            (
+                serde_json::to_vec_pretty(&v.state).expect("state serialises"),
+                v.version,
+            )
+        };
+        (self.persist)(&self.path, &bytes)?;
+        *durable = snapshot;
         Ok(())
     }
 
     /// A copy of everything.
     pub fn snapshot(&self) -> State {
-        self.lock().clone()
+        self.lock().state.clone()
     }
 
     /// Groups with an incident open.
     pub fn open_count(&self) -> usize {
         self.lock()
+            .state
             .groups
             .values()
             .filter(|g| g.open.is_some())
             .count()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock leaves the last written state; keep using it.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Versioned> {
+        // A panic while holding the lock leaves the last state; keep using it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -193,7 +234,7 @@ fn forgotten(g: &Group, now: f64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::Arc;
 
     use super::*;
@@ -258,24 +299,67 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_keeps_neither_the_change_nor_a_partial_file() {
+    fn a_failed_write_is_an_error_and_the_next_write_catches_up() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
+        let fail = Arc::new(AtomicBool::new(true));
         let calls = Arc::new(AtomicUsize::new(0));
-        let c = calls.clone();
-        let failing: Persist = Box::new(move |_: &Path, _: &[u8]| {
+        let (f, c) = (fail.clone(), calls.clone());
+        let flaky: Persist = Box::new(move |p: &Path, b: &[u8]| {
             c.fetch_add(1, Ordering::SeqCst);
-            anyhow::bail!("disk full")
+            if f.load(Ordering::SeqCst) {
+                anyhow::bail!("disk full")
+            }
+            Ok(std::fs::write(p, b)?)
         });
-        let store = Store::open(&path, failing, 0.0).unwrap();
+        let store = Store::open(&path, flaky, 0.0).unwrap();
         let g = Group {
             open: Some(episode(None)),
             last: None,
         };
-        assert!(store.put("k", g).is_err());
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert_eq!(store.group("k"), Group::default());
-        assert!(!path.exists());
+        assert!(store.put("k", g.clone()).is_err());
+        assert!(!path.exists(), "nothing partial on disk");
+        assert!(store.sync().is_err());
+        fail.store(false, Ordering::SeqCst);
+        store.sync().unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        store.sync().unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3, "nothing new: no write");
+        let again = Store::open(&path, write_plain(), 0.0).unwrap();
+        assert_eq!(again.group("k"), g);
+    }
+
+    #[test]
+    fn concurrent_changes_share_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let slow: Persist = Box::new(move |p: &Path, b: &[u8]| {
+            c.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            Ok(std::fs::write(p, b)?)
+        });
+        let store = Arc::new(Store::open(&path, slow, 0.0).unwrap());
+        let threads: Vec<_> = (0..16)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let g = Group {
+                        open: Some(episode(None)),
+                        last: None,
+                    };
+                    store.put(&format!("k{i}"), g).unwrap();
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let writes = calls.load(Ordering::SeqCst);
+        assert!(writes < 16, "{writes} writes for 16 changes");
+        let again = Store::open(&path, write_plain(), 0.0).unwrap();
+        assert_eq!(again.snapshot().groups.len(), 16, "every change on disk");
     }
 
     #[test]
