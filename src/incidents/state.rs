@@ -192,10 +192,7 @@ impl Store {
         }
         let (bytes, snapshot) = {
             let v = self.lock();
-            (
-                serde_json::to_vec_pretty(&v.state).expect("state serialises"),
-                v.version,
-            )
+            (encode(&v.state), v.version)
         };
         (self.persist)(&self.path, &bytes)?;
         *durable = snapshot;
@@ -221,6 +218,19 @@ impl Store {
         // A panic while holding the lock leaves the last state; keep using it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The file's bytes: JSON with one group per line (compact, yet `grep`-able by group key).
+pub fn encode(state: &State) -> Vec<u8> {
+    let mut out = format!("{{\"version\":{},\"groups\":{{", state.version).into_bytes();
+    for (i, (key, group)) in state.groups.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut out, key).expect("a string serialises");
+        out.push(b':');
+        serde_json::to_writer(&mut out, group).expect("a group serialises");
+    }
+    out.extend_from_slice(b"\n}}\n");
+    out
 }
 
 fn forgotten(g: &Group, now: f64) -> bool {
@@ -296,6 +306,26 @@ mod tests {
             "resolved > 90 days ago"
         );
         assert_eq!(again.open_count(), 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 5, "a line per group:\n{text}");
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("\"k\":{\"open\":{"),
+            "{text}"
+        );
+        let empty = encode(&State {
+            version: FORMAT,
+            groups: BTreeMap::new(),
+        });
+        assert_eq!(
+            serde_json::from_slice::<State>(&empty)
+                .unwrap()
+                .groups
+                .len(),
+            0
+        );
     }
 
     #[test]
