@@ -43,6 +43,15 @@ pub struct IncidentsArgs {
     )]
     pub state_file: PathBuf,
 
+    /// Comment on an open incident when the burn rate is this many times higher or lower
+    /// than when it was last reported.
+    #[arg(long, default_value_t = 2.0, value_name = "FACTOR")]
+    pub burn_change: f64,
+    /// Give up on a GitHub or Slack request after this long (the notification is then
+    /// answered 5xx and retried by Alertmanager).
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub sink_timeout: String,
+
     /// Open GitHub issues in this repository (OWNER/NAME); the token comes from GITHUB_TOKEN
     /// or --github-token-file.
     #[arg(long, value_name = "OWNER/NAME", help_heading = "GitHub")]
@@ -87,20 +96,14 @@ pub struct IncidentsArgs {
     /// Read the objective, burn rate and budget left from Prometheus (--prometheus-url).
     #[command(flatten, next_help_heading = "Prometheus (optional)")]
     pub prom: OptionalPromArgs,
-
-    /// Comment on an open incident when the burn rate is this many times higher or lower
-    /// than when it was last reported.
-    #[arg(long, default_value_t = 2.0, value_name = "FACTOR")]
-    pub burn_change: f64,
-    /// Give up on a GitHub or Slack request after this long (the notification is then
-    /// answered 5xx and retried by Alertmanager).
-    #[arg(long, default_value = "10s", value_name = "DURATION")]
-    pub sink_timeout: String,
 }
 
 /// Runs `incidents`.
 pub fn run(args: IncidentsArgs) -> anyhow::Result<ExitCode> {
     let addr = http::parse_listen(&args.listen).map_err(anyhow::Error::msg)?;
+    if args.prom.0.as_ref().is_some_and(|p| p.time.is_some()) {
+        bail!("--time: the receiver reads Prometheus at the time of each notification; leave --time out");
+    }
     let token = args
         .token_file
         .as_deref()

@@ -342,3 +342,33 @@ fn a_merge_file_alertmanager_would_refuse_is_an_error_at_its_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--page-group-interval"));
 }
+
+/// docs/alertmanager.md shows the command's real output for `slos/`.
+#[test]
+fn the_documented_configuration_is_what_the_command_prints() {
+    let doc = std::fs::read_to_string(root().join("docs/alertmanager.md")).unwrap();
+    let start = doc
+        .find("```console\n$ slogen alertmanager -i slos/")
+        .unwrap();
+    let block = &doc[start + "```console\n".len()..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut lines = block.lines();
+    let mut command = String::new();
+    for l in lines.by_ref() {
+        let l = l.trim_start_matches("$ ");
+        command.push_str(l.trim_end_matches('\\').trim());
+        command.push(' ');
+        if !l.ends_with('\\') {
+            break;
+        }
+    }
+    let shown: String = lines.map(|l| format!("{l}\n")).collect();
+    let argv: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let out = slogen(&root(), &argv);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout).replace(env!("CARGO_PKG_VERSION"), "0.1.0");
+    assert_eq!(
+        shown, printed,
+        "docs/alertmanager.md is stale for: {command}"
+    );
+}
