@@ -142,20 +142,21 @@ pub struct OptionalPromArgs(pub Option<PromArgs>);
 
 impl clap::FromArgMatches for OptionalPromArgs {
     fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        let given = |id: &str| {
-            m.value_source(id)
-                .is_some_and(|s| s != clap::parser::ValueSource::DefaultValue)
-        };
-        if !given("url") {
-            if let Some(flag) = [
-                ("token_file", "--prometheus-token-file"),
-                ("headers", "--header"),
-                ("timeout", "--timeout"),
-                ("time", "--time"),
-            ]
-            .into_iter()
-            .find_map(|(id, flag)| given(id).then_some(flag))
+        use clap::parser::ValueSource;
+        let url_given = m
+            .value_source("url")
+            .is_some_and(|s| s != ValueSource::DefaultValue);
+        if !url_given {
+            // Another Prometheus flag on the command line means the user expects Prometheus to
+            // be read; values from the environment (shared with other commands) do not.
+            let flags = PromArgs::augment_args(clap::Command::new("prom"));
+            if let Some(arg) = flags
+                .get_arguments()
+                .find(|a| m.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
             {
+                let flag = arg
+                    .get_long()
+                    .map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"));
                 return Err(clap::Error::raw(
                     clap::error::ErrorKind::MissingRequiredArgument,
                     format!("{flag} needs --prometheus-url (or PROMETHEUS_URL)"),
