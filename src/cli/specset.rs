@@ -2,8 +2,8 @@
 //! commands that derive something else from the specs (`alertmanager`, `incidents`).
 //!
 //! A folder is walked with [`super::discover`] and its filters; each file goes through
-//! [`crate::prove::plan_file`]. Every problem of every file is collected, so one run reports
-//! them all, each at file:line:col.
+//! [`Generator::plan_file`], so it meets `generate`'s checks and problems. Every problem of
+//! every file is collected, so one run reports them all, each at file:line:col.
 
 use std::path::Path;
 
@@ -49,8 +49,8 @@ pub fn load(
                 continue;
             }
         };
-        match crate::prove::plan_file(generator, &text) {
-            Ok(mut p) => planned.append(&mut p),
+        match generator.plan_file(&text) {
+            Ok((_, p)) => planned.extend(p.into_iter().map(|p| (p.group, p.plan))),
             Err(ps) => {
                 problems.extend(ps.iter().map(|p| p.display(path).to_string()));
                 if carries_header(path) {
