@@ -93,7 +93,7 @@ const GEN: [&str; 4] = [
 const SPEC: &str = "tests/fixtures/incidents/checkout.yaml";
 const TOKEN: &str = "am-to-receiver-token";
 
-fn start_alertmanager(dir: &Path, port: u16, config: &Path) -> Proc {
+pub fn start_alertmanager(dir: &Path, port: u16, config: &Path) -> Proc {
     let data = dir.join("am-data");
     std::fs::create_dir_all(&data).unwrap();
     let proc = Proc::start(
