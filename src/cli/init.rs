@@ -5,9 +5,11 @@
 //! tree passes `generate --check` and `dashboards --check` at once), ArgoCD Applications that
 //! sync both folders, the GitHub workflows (regenerate on push,
 //! check pull requests, a reusable deployment gate), the pre-commit config, the weekly report
-//! CronJob, the JSON Schemas for editors and the `.gitignore` lines for slogen's temporary
-//! files. Existing files are never overwritten without `--force` (every conflict is listed and
-//! nothing is written); `.gitignore` only gets the lines it lacks.
+//! CronJob, the incident loop (`init_incidents`: the Alertmanager configuration for the specs'
+//! alerts and the `slogen incidents` receiver's manifests), the JSON Schemas for editors and the
+//! `.gitignore` lines for slogen's temporary files. Existing files are never overwritten without
+//! `--force` (every conflict is listed and nothing is written); `.gitignore` only gets the lines
+//! it lacks.
 //!
 //! Every file is one [`Template`] entry in [`templates`]: add a file there.
 
@@ -21,6 +23,7 @@ use clap::Args;
 use super::dashboards::DEFAULT_FOLDER;
 use super::discover::{discover, Filters};
 use super::fsio::write_atomic;
+use super::init_incidents;
 use super::output_format::FormatArg;
 use crate::dashboards::delivery::{config_map, ConfigMapOptions};
 use crate::dashboards::{self, Input, Settings};
@@ -101,6 +104,8 @@ pub struct Scaffold {
     pub format_reason: String,
     /// `slos/` holds specs already, so no example is written.
     pub has_specs: bool,
+    /// With specs in `slos/`: their Alertmanager configuration, or why there is none.
+    pub alertmanager: Option<Result<String, String>>,
 }
 
 impl Scaffold {
@@ -123,12 +128,14 @@ impl Scaffold {
                 "ArgoCD applies only Kubernetes objects, and the example is a prometheus/v1 spec".into(),
             ),
         };
+        let alertmanager = has_specs.then(|| init_incidents::for_specs(&args.dir.join("slos")));
         Ok(Scaffold {
             repo_url: args.repo_url.clone(),
             slogen_git: args.slogen_git.clone(),
             format,
             format_reason,
             has_specs,
+            alertmanager,
         })
     }
 
@@ -219,8 +226,15 @@ pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
     let mut out = Vec::new();
     if !s.has_specs {
         let spec = s.fill(EXAMPLE_SPEC);
+        let alertmanager = init_incidents::for_example(&spec)?;
         out.push(create(EXAMPLE_SPEC_PATH, spec.clone()));
         out.extend(example_outputs(s, &spec)?);
+        out.push(create(init_incidents::ALERTMANAGER_PATH, alertmanager));
+    } else if let Some(Ok(alertmanager)) = &s.alertmanager {
+        out.push(create(
+            init_incidents::ALERTMANAGER_PATH,
+            alertmanager.clone(),
+        ));
     }
     out.extend([
         create("argocd/application.yaml", s.fill(ARGOCD_APP)),
@@ -233,6 +247,10 @@ pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
         create(".github/workflows/slo-gate.yaml", s.fill(GATE_WORKFLOW)),
         create(".pre-commit-config.yaml", s.fill(PRE_COMMIT_CONFIG)),
         create("deploy/slo-report-cronjob.yaml", report_cronjob()),
+        create(
+            init_incidents::DEPLOYMENT_PATH,
+            init_incidents::deployment(),
+        ),
         create(
             ".slogen/prometheus-v1.schema.json",
             schema::render(SchemaKind::PrometheusV1),
@@ -475,6 +493,20 @@ fn next_steps(out: &mut impl Write, args: &InitArgs, s: &Scaffold) {
     let _ = writeln!(
         out,
         "  deploy gate:       set the PROMETHEUS_URL repository variable; see .github/workflows/slo-gate.yaml"
+    );
+    let _ = writeln!(
+        out,
+        "  incidents:         apply {} (its header lists the Secret), give Alertmanager {}",
+        init_incidents::DEPLOYMENT_PATH,
+        init_incidents::ALERTMANAGER_PATH,
+    );
+    if let Some(Err(why)) = &s.alertmanager {
+        let _ = writeln!(out, "                     (not written: {why})");
+    }
+    let _ = writeln!(
+        out,
+        "                     and after editing slos/: {}",
+        init_incidents::alertmanager_command()
     );
 }
 

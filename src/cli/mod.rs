@@ -18,6 +18,7 @@ pub mod generate;
 pub mod generate_dir;
 pub mod incidents;
 pub mod init;
+pub mod init_incidents;
 pub mod lint;
 #[cfg(feature = "mcp")]
 pub mod mcp;

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::procs::{get, post, wait_for, Proc};
 use crate::standin::{Standin, GITHUB_TOKEN};
-use crate::support::{root, server_port, slogen_bin, text};
+use crate::support::{root, server_port, slogen_bin};
 
 pub const REPO: &str = "acme/slo-incidents";
 const TOKEN: &str = "receiver-token-7f3a9c";
@@ -499,50 +499,4 @@ fn a_damaged_state_file_stops_the_receiver_before_it_listens() {
         std::fs::read_to_string(&state).unwrap(),
         "{\"version\": 1, \"groups\": {\n  \"g\": [}\n"
     );
-}
-
-/// The Kubernetes manifests of docs/incidents.md: the kinds a deployment needs, one replica
-/// that is never doubled, and container arguments the receiver accepts.
-#[test]
-fn the_documented_deployment_uses_real_flags() {
-    use serde::Deserialize;
-    let doc = std::fs::read_to_string(root().join("docs/incidents.md")).unwrap();
-    let start = doc.find("<!-- deployment-example").unwrap();
-    let block = &doc[start..];
-    let block = &block[block.find("```yaml\n").unwrap() + 8..];
-    let block = &block[..block.find("```").unwrap()];
-    let docs: Vec<serde_norway::Value> = serde_norway::Deserializer::from_str(block)
-        .map(|d| serde_norway::Value::deserialize(d).unwrap())
-        .collect();
-    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["PersistentVolumeClaim", "Deployment", "Service"]);
-    let deploy = &docs[1]["spec"];
-    assert_eq!(deploy["replicas"].as_u64(), Some(1));
-    assert_eq!(deploy["strategy"]["type"], "Recreate");
-    let args: Vec<String> = deploy["template"]["spec"]["containers"][0]["args"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(args[0], "incidents");
-    let help = text(
-        &Command::new(slogen_bin())
-            .args(["incidents", "--help"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
-    for a in &args[1..] {
-        let flag = a.split('=').next().unwrap();
-        assert!(
-            help.contains(&format!("{flag} <")),
-            "{flag} is not a flag of slogen incidents"
-        );
-    }
-    // Off loopback with a token file, as documented; the receiver refuses the same without.
-    assert!(args.contains(&"--listen=0.0.0.0:9095".to_string()));
-    assert!(args.iter().any(|a| a.starts_with("--token-file=")));
-    let port = docs[2]["spec"]["ports"][0]["port"].as_u64().unwrap();
-    assert_eq!(port, 9095);
 }

@@ -21,11 +21,12 @@ use crate::workflows::{
 
 /// Every file `init` writes into an empty folder.
 /// The first four come from the example spec, which is not written when `slos/` has specs.
-pub const FILES: [&str; 14] = [
+pub const FILES: [&str; 16] = [
     "slos/example.yaml",
     "generated/example.yaml",
     "dashboards/slo-example-api.yaml",
     "dashboards/slo-overview.yaml",
+    "deploy/alertmanager-slos.yaml",
     "argocd/application.yaml",
     "argocd/dashboards.yaml",
     ".github/workflows/generate-slos.yaml",
@@ -33,6 +34,7 @@ pub const FILES: [&str; 14] = [
     ".github/workflows/slo-gate.yaml",
     ".pre-commit-config.yaml",
     "deploy/slo-report-cronjob.yaml",
+    "deploy/slogen-incidents.yaml",
     ".slogen/prometheus-v1.schema.json",
     ".slogen/kubernetes.schema.json",
     ".gitignore",

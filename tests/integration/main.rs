@@ -2,6 +2,7 @@
 
 mod actions_check;
 mod alertmanager_cfg;
+mod alertmanager_windows;
 mod budget_cmds;
 mod budget_failures;
 mod check;
@@ -23,6 +24,7 @@ mod http_stub;
 mod incidents_e2e;
 mod incidents_recv;
 mod init;
+mod init_incidents;
 mod injection;
 mod install;
 mod lint;
