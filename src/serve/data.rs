@@ -123,13 +123,16 @@ impl Source {
     }
 
     /// One SLO's series over its period (`period` seconds) ending at the board's instant;
-    /// the error ratio over `window` (`1h`). Kept per SLO for the TTL.
+    /// the error ratio over `window` (`1h`). Kept per SLO for the TTL. The read gets what is
+    /// left of the page's deadline since `page_started`, so a page never waits for
+    /// Prometheus longer than the deadline in all.
     pub async fn series(
         &self,
         board: &Board,
         id: &str,
         period: f64,
         window: (String, f64),
+        page_started: Instant,
     ) -> Arc<SloSeries> {
         let labels = match &board.facts {
             Ok(f) => f.overview.slo_labels.clone(),
@@ -144,8 +147,11 @@ impl Source {
             .get(id, || async {
                 let client = self.client.clone();
                 let id = id.to_string();
+                let left = self.deadline.saturating_sub(page_started.elapsed());
                 let facts = self
-                    .blocking(move || read_series(&client, &id, at, period, window, &labels))
+                    .blocking_within(left, move || {
+                        read_series(&client, &id, at, period, window, &labels)
+                    })
                     .await;
                 SloSeries { facts }
             })
@@ -157,8 +163,17 @@ impl Source {
         &self,
         read: impl FnOnce() -> Result<T, Error> + Send + 'static,
     ) -> Result<T, String> {
+        self.blocking_within(self.deadline, read).await
+    }
+
+    /// [`Source::blocking`] within `limit` (what is left of the deadline).
+    async fn blocking_within<T: Send + 'static>(
+        &self,
+        limit: Duration,
+        read: impl FnOnce() -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, String> {
         let task = tokio::task::spawn_blocking(read);
-        let answer = match tokio::time::timeout(self.deadline, task).await {
+        let answer = match tokio::time::timeout(limit, task).await {
             Ok(Ok(Ok(v))) => return Ok(v),
             Ok(Ok(Err(e))) => e.to_string(),
             Ok(Err(_)) => "reading Prometheus failed unexpectedly".to_string(),

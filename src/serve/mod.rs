@@ -270,6 +270,7 @@ fn find<'v, 'a>(views: &'v [SloView<'a>], id: &str) -> Option<&'v SloView<'a>> {
 }
 
 async fn slo_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let started = std::time::Instant::now();
     let catalog = app.catalog().await;
     let board = app.board().await;
     let views = slo_views(&catalog, &board, &app.levels);
@@ -283,6 +284,7 @@ async fn slo_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
             &id,
             detail::period_seconds(v),
             detail::ratio_window(v),
+            started,
         )
         .await;
     app.count_reads();
@@ -317,6 +319,7 @@ async fn api_list(State(app): State<Arc<App>>, Query(params): Params) -> Respons
 }
 
 async fn api_detail(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let started = std::time::Instant::now();
     let catalog = app.catalog().await;
     let board = app.board().await;
     let views = slo_views(&catalog, &board, &app.levels);
@@ -330,6 +333,7 @@ async fn api_detail(State(app): State<Arc<App>>, Path(id): Path<String>) -> Resp
             &id,
             detail::period_seconds(v),
             detail::ratio_window(v),
+            started,
         )
         .await;
     app.count_reads();

@@ -31,14 +31,20 @@ impl Serve {
     /// Starts `slogen serve ARGS --listen 127.0.0.1:PORT` with a clean environment plus
     /// `env`, and waits until `/healthz` answers.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Serve {
+        let port = server_port();
+        let mut argv: Vec<String> = vec!["serve".into()];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        argv.extend(["--listen".into(), format!("127.0.0.1:{port}")]);
+        Serve::start_argv(&argv, port, env)
+    }
+
+    /// Starts `slogen ARGV` (which must listen on 127.0.0.1:`port`) with a clean environment
+    /// plus `env`, and waits until `/healthz` answers.
+    pub fn start_argv(argv: &[String], port: u16, env: &[(&str, &str)]) -> Serve {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("serve.log");
-        let port = server_port();
         let mut cmd = Command::new(slogen_bin());
-        cmd.arg("serve")
-            .args(args)
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"));
+        cmd.args(argv);
         for k in [
             "PROMETHEUS_URL",
             "PROMETHEUS_TOKEN",
