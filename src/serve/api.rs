@@ -36,6 +36,11 @@ pub struct PromMeta {
     /// Why Prometheus gave no figures (down, slow, refused, no SLO series); `null` when it
     /// answered.
     pub error: Option<String>,
+    /// The engine answered from part of its data (VictoriaMetrics `isPartial`, Thanos
+    /// warnings): the figures are not the whole.
+    pub partial: bool,
+    /// Warnings the engine sent with its answers.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

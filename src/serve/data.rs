@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::live::history::{self, History};
 use crate::live::{self, Overview, Selector};
-use crate::prom::{Client, Error, Range};
+use crate::prom::{Client, Error, Notes, Range};
 
 use super::links::public_url;
 
@@ -36,6 +36,8 @@ pub struct Board {
 #[derive(Debug, Clone)]
 pub struct BoardFacts {
     pub overview: Overview,
+    /// What the engine said besides the data: answers from part of it, warnings.
+    pub notes: Notes,
     /// Budget left over the longest period among the SLOs, every SLO and group.
     pub trends: Vec<History>,
     /// The start of that range (Unix seconds).
@@ -50,6 +52,7 @@ pub struct SloSeries {
 
 #[derive(Debug, Clone)]
 pub struct SeriesFacts {
+    pub notes: Notes,
     pub start: f64,
     pub end: f64,
     /// Budget left, per group.
@@ -61,7 +64,9 @@ pub struct SeriesFacts {
 
 /// Where live facts come from.
 pub struct Source {
-    client: Arc<Client>,
+    /// The connection; each read works on a [`Client::fork`] of it, so the notes of partial
+    /// data a bundle carries are its own answers' and never another read's.
+    client: Client,
     /// A fixed evaluation time (`--time`), or now.
     at: Option<f64>,
     /// The most a page waits for Prometheus.
@@ -82,7 +87,7 @@ impl Source {
         secrets: Vec<String>,
     ) -> Source {
         Source {
-            client: Arc::new(client),
+            client,
             at,
             deadline,
             secrets: secrets.into_iter().filter(|s| s.len() >= 3).collect(),
@@ -115,7 +120,7 @@ impl Source {
         self.board
             .get("board", || async {
                 let at = self.now();
-                let client = self.client.clone();
+                let client = self.client.fork();
                 let facts = self.blocking(move || read_board(&client, at)).await;
                 Board { at, facts }
             })
@@ -145,7 +150,7 @@ impl Source {
         let at = board.at;
         self.series
             .get(id, || async {
-                let client = self.client.clone();
+                let client = self.client.fork();
                 let id = id.to_string();
                 let left = self.deadline.saturating_sub(page_started.elapsed());
                 let facts = self
@@ -210,6 +215,7 @@ fn read_board(client: &Client, at: f64) -> Result<BoardFacts, Error> {
     let trends =
         history::budget_history(client, &Selector::default(), range, &overview.slo_labels)?;
     Ok(BoardFacts {
+        notes: client.take_notes(),
         trend_start: range.start,
         overview,
         trends,
@@ -242,6 +248,7 @@ fn read_series(
     };
     let ratios = history::error_ratio_history(client, id, &window, ratio_range, labels)?;
     Ok(SeriesFacts {
+        notes: client.take_notes(),
         start: at - period,
         end: at,
         budget,

@@ -112,14 +112,40 @@ impl App {
     }
 
     fn meta(&self, catalog: &Catalog, board: &Board) -> api::Meta {
+        let notes = board
+            .facts
+            .as_ref()
+            .map(|f| f.notes.clone())
+            .unwrap_or_default();
         api::Meta {
             evaluated_at: rfc3339(board.at),
             prometheus: api::PromMeta {
                 url: self.source.public_url(),
                 error: board.facts.as_ref().err().cloned(),
+                partial: notes.partial,
+                warnings: notes
+                    .warnings
+                    .iter()
+                    .map(|w| self.source.redact(w))
+                    .collect(),
             },
             specs: api::SpecsMeta::of(catalog),
         }
+    }
+
+    /// [`App::meta`] with an SLO's series' notes added.
+    fn meta_with(&self, catalog: &Catalog, board: &Board, series: &data::SloSeries) -> api::Meta {
+        let mut meta = self.meta(catalog, board);
+        if let Ok(f) = &series.facts {
+            meta.prometheus.partial |= f.notes.partial;
+            for w in &f.notes.warnings {
+                let w = self.source.redact(w);
+                if !meta.prometheus.warnings.contains(&w) {
+                    meta.prometheus.warnings.push(w);
+                }
+            }
+        }
+        meta
     }
 }
 
@@ -292,7 +318,7 @@ async fn slo_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
     app.pages.html(
         "slo.html",
         minijinja::context! {
-            ..minijinja::Value::from_serialize(layout(app.meta(&catalog, &board), board.at)),
+            ..minijinja::Value::from_serialize(layout(app.meta_with(&catalog, &board, &series), board.at)),
             ..minijinja::context! { page => page }
         },
     )
@@ -339,7 +365,7 @@ async fn api_detail(State(app): State<Arc<App>>, Path(id): Path<String>) -> Resp
     app.count_reads();
     let (budget_history, error_ratio_history, error_ratio_window) = api::Detail::histories(&series);
     render::json(&api::Detail {
-        meta: app.meta(&catalog, &board),
+        meta: app.meta_with(&catalog, &board, &series),
         slo: api::Slo::of(v),
         conditions: detail::conditions(v),
         queries: detail::queries(v, &app.link_base, board.at),

@@ -258,6 +258,10 @@ fn api_and_overview_show_what_budget_shows() {
     let api = serve.json("/api/v1/slos");
     assert_eq!(api["evaluated_at"], "2026-01-01T00:00:00Z");
     assert_eq!(api["prometheus"]["error"], Value::Null);
+    assert_eq!(
+        api["prometheus"]["partial"], false,
+        "Prometheus answers whole"
+    );
     assert_eq!(api["specs"]["files"], 4);
     assert_eq!(api["specs"]["problems"], serde_json::json!([]));
 
@@ -635,6 +639,89 @@ fn prometheus_failures_are_banners_never_errors_or_hangs() {
         assert!(reqs
             .iter()
             .all(|r| r.header("authorization").as_deref() == Some("Bearer s3cr3t-t0ken")));
+    }
+}
+
+/// A stand-in for an engine that answers from part of its data: every instant query gets one
+/// SLO's series, every range query one point, each answer carrying `extra` (VictoriaMetrics'
+/// `"isPartial": true`, or Thanos' `"warnings"`).
+fn partial_engine(extra: &'static str) -> String {
+    use std::io::Write;
+    let port = server_port();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
+    let url = format!("http://127.0.0.1:{port}");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let Some(req) = super::http_stub::read_request(&mut stream) else {
+                continue;
+            };
+            let labels = r#"{"sloth_id":"tr-web-requests-availability","sloth_service":"tr-web","sloth_slo":"requests-availability"}"#;
+            let data = if req.request_line.contains("query_range") {
+                format!(
+                    r#"{{"resultType":"matrix","result":[{{"metric":{labels},"values":[[1767225600,"0.5"]]}}]}}"#
+                )
+            } else {
+                format!(
+                    r#"{{"resultType":"vector","result":[{{"metric":{labels},"value":[1767225600,"0.5"]}}]}}"#
+                )
+            };
+            let body = format!(r#"{{"status":"success",{extra},"data":{data}}}"#);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn partial_answers_are_flagged_on_every_page() {
+    let specs = spec_dir(&["slos/tr-web.yaml"]);
+    let dir = specs.path().to_str().unwrap().to_string();
+    for (engine, extra, warning) in [
+        ("victoriametrics", r#""isPartial":true"#, None),
+        (
+            "thanos",
+            r#""warnings":["store 10.0.0.7:10901 is unavailable"]"#,
+            Some("store 10.0.0.7:10901 is unavailable"),
+        ),
+    ] {
+        let url = partial_engine(extra);
+        let serve = Serve::start(
+            &[
+                "-i",
+                &dir,
+                "--prometheus-url",
+                &url,
+                "--engine",
+                engine,
+                "--time",
+                &end(),
+            ],
+            &[],
+        );
+        let api = serve.json("/api/v1/slos");
+        assert_eq!(api["prometheus"]["error"], Value::Null, "{engine}: {api}");
+        assert_eq!(api["prometheus"]["partial"], true, "{engine}");
+        assert_eq!(
+            item(&api, "tr-web-requests-availability")["budget_remaining"].as_f64(),
+            Some(0.5),
+            "{engine}: the partial figures are still shown"
+        );
+        let detail = serve.json("/api/v1/slos/tr-web-requests-availability");
+        assert_eq!(detail["prometheus"]["partial"], true, "{engine}");
+        for path in ["/", "/slo/tr-web-requests-availability"] {
+            let (status, html) = serve.get(path);
+            assert_eq!(status, 200);
+            assert!(html.contains("id=\"partial-banner\""), "{engine} {path}");
+            if let Some(w) = warning {
+                assert!(html.contains(w), "{engine} {path}");
+                assert_eq!(api["prometheus"]["warnings"], serde_json::json!([w]));
+            }
+        }
     }
 }
 
