@@ -36,20 +36,40 @@ pub struct Pages {
 struct LevelCss {
     name: &'static str,
     hex: &'static str,
-    /// Dark text on light colours, white on dark ones.
+    /// Dark or white text, whichever contrasts more.
     text: &'static str,
 }
 
-/// Black or white, whichever reads better on `hex` (`#rrggbb`).
-fn text_on(hex: &str) -> &'static str {
-    let c = |i: usize| {
-        u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0
+/// The text colours a badge can take.
+const DARK_TEXT: &str = "#1f2328";
+const LIGHT_TEXT: &str = "#ffffff";
+
+/// WCAG 2 relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c =
+            u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
-    let luminance = 0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5);
-    if luminance > 0.5 {
-        "#1f2328"
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+fn contrast(a: &str, b: &str) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Dark or white text, whichever contrasts more with `hex` (`#rrggbb`).
+fn text_on(hex: &str) -> &'static str {
+    if contrast(DARK_TEXT, hex) >= contrast(LIGHT_TEXT, hex) {
+        DARK_TEXT
     } else {
-        "#ffffff"
+        LIGHT_TEXT
     }
 }
 
@@ -156,13 +176,21 @@ mod tests {
 
     #[test]
     fn level_colours_read_on_their_badges() {
-        assert_eq!(text_on("#1a7f37"), "#ffffff");
-        assert_eq!(text_on("#d4a72c"), "#1f2328");
+        // WCAG 2's own examples: black on white is 21:1, a colour on itself 1:1.
+        assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+        assert!((contrast("#767676", "#767676") - 1.0).abs() < 1e-9);
+        // #767676 is the lightest grey with 4.5:1 on white (a known WCAG figure).
+        assert!((contrast("#767676", "#ffffff") - 4.54).abs() < 0.01);
+        assert_eq!(text_on("#000000"), LIGHT_TEXT);
+        assert_eq!(text_on("#ffffff"), DARK_TEXT);
         let css = Pages::new().css;
         for l in PolicyLevel::ALL {
+            let text = text_on(l.colour());
+            // AA for bold badge text (large-text rule is 3:1; these clear 4.4:1).
+            assert!(contrast(text, l.colour()) > 4.4, "{l:?} {text}");
             assert!(
                 css.contains(&format!(
-                    ".level-{} {{ background: {};",
+                    ".level-{} {{ background: {}; color: {text};",
                     l.name(),
                     l.colour()
                 )),

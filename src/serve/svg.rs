@@ -10,6 +10,7 @@
 
 use std::fmt::Write;
 
+use crate::budget::policy::colour::RED;
 use crate::timefmt::rfc3339;
 
 /// One line of a chart.
@@ -216,7 +217,7 @@ pub fn sparkline(lines: &[Line], start: f64, end: f64) -> String {
         if low < 0.0 {
             let _ = write!(
                 out,
-                "<line x1=\"{l}\" x2=\"{r:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#cf222e\" \
+                "<line x1=\"{l}\" x2=\"{r:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{RED}\" \
                  stroke-dasharray=\"2 2\"/>",
                 l = f.left,
                 r = f.width - f.right,
@@ -296,7 +297,9 @@ fn axes(out: &mut String, f: &Frame, y_ticks: &[f64]) {
 }
 
 fn rules(out: &mut String, f: &Frame, rules: &[Rule]) {
-    // Labels sit above their line, or below it when another label is already there.
+    // Labels sit above their line, or below it when another label is already there. Their
+    // text is the axis colour (a light level colour such as yellow does not read on white),
+    // marked with a dash in the line's colour.
     let mut taken: Vec<f64> = Vec::new();
     for r in rules {
         if r.value < f.v0 || r.value > f.v1 {
@@ -313,7 +316,7 @@ fn rules(out: &mut String, f: &Frame, rules: &[Rule]) {
             out,
             "<line class=\"rule\" x1=\"{l}\" x2=\"{x2:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{c}\" \
              stroke-dasharray=\"5 3\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\" text-anchor=\"end\" \
-             font-size=\"10\" fill=\"{c}\">{label}</text>",
+             font-size=\"10\" fill=\"#57606a\"><tspan fill=\"{c}\" font-weight=\"700\">\u{2014} </tspan>{label}</text>",
             l = f.left,
             x2 = f.width - f.right,
             c = r.colour,
@@ -375,7 +378,7 @@ pub fn budget_chart(lines: &[Line], start: f64, end: f64, bounds: &[Rule]) -> St
     all_rules.push(Rule {
         label: "budget spent".into(),
         value: 0.0,
-        colour: "#cf222e",
+        colour: RED,
     });
     rules(&mut out, &f, &all_rules);
     if drawn == 0 {
@@ -516,12 +519,12 @@ mod tests {
             Rule {
                 label: "ship freely".into(),
                 value: 0.5,
-                colour: "#1a7f37",
+                colour: crate::budget::policy::colour::GREEN,
             },
             Rule {
                 label: "freeze".into(),
                 value: 0.05,
-                colour: "#cf222e",
+                colour: RED,
             },
         ];
         let svg = budget_chart(
@@ -553,12 +556,12 @@ mod tests {
             Rule {
                 label: "page 14.4x".into(),
                 value: 0.0144,
-                colour: "#cf222e",
+                colour: RED,
             },
             Rule {
                 label: "impossible".into(),
                 value: 1.5,
-                colour: "#cf222e",
+                colour: RED,
             },
         ];
         let svg = ratio_chart(

@@ -79,10 +79,12 @@ fn grouped_series() -> Vec<RawSeries> {
 }
 
 fn grouped_fixture() -> &'static Fixture {
-    shared(&GROUPED, "dashboards' grouped Prometheus fixture", || Definition {
-        series: grouped_series(),
-        specs: vec![root().join("tests/fixtures/dashboards/grouped.yaml")],
-        ..Definition::month()
+    shared(&GROUPED, "dashboards' grouped Prometheus fixture", || {
+        Definition {
+            series: grouped_series(),
+            specs: vec![root().join("tests/fixtures/dashboards/grouped.yaml")],
+            ..Definition::month()
+        }
     })
 }
 
