@@ -725,6 +725,76 @@ fn partial_answers_are_flagged_on_every_page() {
     }
 }
 
+/// `--engine`/`--tenant` reach Prometheus as they do for `budget` (the same `PromArgs`):
+/// a VictoriaMetrics cluster tenant as the `/select/<tenant>/prometheus` path, a Mimir
+/// tenant as `X-Scope-OrgID` (docs/engines.md; stand-ins capture the requests).
+#[test]
+fn engine_and_tenant_flags_reach_prometheus_as_for_budget() {
+    let specs = spec_dir(&["slos/tr-web.yaml"]);
+    let dir = specs.path().to_str().unwrap().to_string();
+    let empty = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+    for (engine, tenant) in [("victoriametrics", "7:3"), ("mimir", "team-a")] {
+        let serve_stub = Stub::start(200, "application/json", empty);
+        let budget_stub = Stub::start(200, "application/json", empty);
+        let serve = Serve::start(
+            &[
+                "-i",
+                &dir,
+                "--prometheus-url",
+                &serve_stub.url,
+                "--engine",
+                engine,
+                "--tenant",
+                tenant,
+                "--time",
+                &end(),
+            ],
+            &[],
+        );
+        let api = serve.json("/api/v1/slos");
+        assert!(
+            api["prometheus"]["error"].is_string(),
+            "no SLO series is a banner: {api}"
+        );
+        let r = run(&[
+            "budget",
+            "--prometheus-url",
+            &budget_stub.url,
+            "--engine",
+            engine,
+            "--tenant",
+            tenant,
+            "--time",
+            &end(),
+        ]);
+        assert_ne!(r.code, 0, "budget has no series either");
+        let (served, budgeted) = (serve_stub.requests(), budget_stub.requests());
+        assert!(!served.is_empty() && !budgeted.is_empty());
+        // What reaches Prometheus is the same for both commands, and what docs/engines.md says.
+        let first = |reqs: &[super::http_stub::Captured]| {
+            let r = &reqs[0];
+            (
+                r.request_line.split(' ').nth(1).unwrap_or("").to_string(),
+                r.header("X-Scope-OrgID"),
+            )
+        };
+        assert_eq!(first(&served), first(&budgeted), "{engine}");
+        for req in &served {
+            let path = req.request_line.split(' ').nth(1).unwrap_or("");
+            match engine {
+                "victoriametrics" => {
+                    assert!(path.starts_with("/select/7:3/prometheus/api/v1/"), "{path}");
+                    assert_eq!(req.header("X-Scope-OrgID"), None);
+                }
+                _ => {
+                    assert!(path.starts_with("/api/v1/"), "{path}");
+                    assert_eq!(req.header("X-Scope-OrgID").as_deref(), Some("team-a"));
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn specs_reload_without_a_restart_and_readiness_follows() {
     let specs = spec_dir(&["slos/tr-web.yaml"]);
