@@ -22,7 +22,9 @@
 //!   a live Prometheus, read through [`prom`].
 //! - [`budget`]: decisions on those facts: policy levels and the deployment gate.
 //! - [`dashboards`]: Grafana dashboards from the model and the plan, a generator like [`emit`].
-//! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio, the only async code.
+//! - [`http`]: shared plumbing of slogen's HTTP servers; [`serve`]: the web UI and its JSON
+//!   API (`slogen serve`).
+//! - [`mcp`] (feature `mcp`, on by default): the MCP server over stdio.
 //! - [`schema`]: JSON Schemas of the input formats, for editors (`slogen schema`).
 //! - [`diag`]: diagnostics as data, and their renderers (human, JSON, SARIF, GitHub).
 //! - [`lint`]: every problem of a spec at once: Sloth's validation plus lint's own rules.
@@ -65,6 +67,7 @@ pub mod dashboards;
 pub mod incidents;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+pub mod serve;
 
 pub mod lint;
 pub mod prove;

@@ -43,6 +43,22 @@ impl PolicyLevel {
         PolicyLevel::Freeze,
     ];
 
+    /// The level's name in JSON, URLs and CSS classes: `ship_freely`, `cautious`,
+    /// `focus_on_reliability`, `freeze`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyLevel::ShipFreely => "ship_freely",
+            PolicyLevel::Cautious => "cautious",
+            PolicyLevel::FocusOnReliability => "focus_on_reliability",
+            PolicyLevel::Freeze => "freeze",
+        }
+    }
+
+    /// The level named `name` ([`PolicyLevel::name`]).
+    pub fn from_name(name: &str) -> Option<PolicyLevel> {
+        PolicyLevel::ALL.into_iter().find(|l| l.name() == name)
+    }
+
     /// The colour this level is shown in: green, yellow, orange, red.
     pub fn colour(self) -> &'static str {
         match self {
@@ -397,6 +413,16 @@ mod tests {
         ] {
             assert_eq!(l.level(remaining), want, "{remaining}");
         }
+    }
+
+    #[test]
+    fn level_names_match_their_json_and_round_trip() {
+        for level in PolicyLevel::ALL {
+            let json = serde_json::to_string(&level).unwrap();
+            assert_eq!(json, format!("\"{}\"", level.name()));
+            assert_eq!(PolicyLevel::from_name(level.name()), Some(level));
+        }
+        assert_eq!(PolicyLevel::from_name("LOW"), None);
     }
 
     #[test]

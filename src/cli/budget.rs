@@ -7,12 +7,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
-use serde::Serialize;
-
 use super::prom_args::{PromArgs, SelectArgs};
-use crate::budget::policy::{percent, Levels, PolicyLevel};
+use crate::budget::policy::{Levels, PolicyLevel};
+use crate::budget::row::BudgetRow;
+pub use crate::budget::row::{budget_cell, objective_percent};
 use crate::live::{fetch_statuses, SloStatus};
+use clap::{Args, ValueEnum};
 
 /// Exit status when Prometheus could not answer or had no data.
 pub const EXIT_NO_ANSWER: u8 = 2;
@@ -98,22 +98,6 @@ pub fn partial_warning(engine: &str, warnings: &[String]) -> String {
     )
 }
 
-/// An objective as a percentage without trailing zeros (`99.9%`, `99.95%`, `99%`).
-pub fn objective_percent(ratio: f64) -> String {
-    let s = format!("{:.4}", ratio * 100.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s}%")
-}
-
-/// The budget cell: a percentage, or why there is none.
-pub fn budget_cell(s: &SloStatus) -> String {
-    match s.budget_remaining {
-        None => "no data".into(),
-        Some(v) if v.is_nan() => "NaN (no traffic)".into(),
-        Some(v) => percent(v),
-    }
-}
-
 fn burn_cell(s: &SloStatus) -> String {
     match s.burn_rate {
         None => "-".into(),
@@ -180,37 +164,11 @@ pub fn render_table(statuses: &[SloStatus], levels: &Levels) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonStatus<'a> {
-    #[serde(flatten)]
-    status: &'a SloStatus,
-    /// `null` when the budget is unknown.
-    policy_level: Option<PolicyLevel>,
-    /// Why the budget is unknown, when it is.
-    no_data_reason: Option<&'static str>,
-}
-
 fn render_json(statuses: &[SloStatus], levels: &Levels) -> anyhow::Result<String> {
-    let items: Vec<JsonStatus> = statuses
+    let items: Vec<BudgetRow> = statuses
         .iter()
-        .map(|s| JsonStatus {
-            status: s,
-            policy_level: level_of(s, levels),
-            no_data_reason: s.missing_reason(),
-        })
+        .map(|s| BudgetRow::new(s.clone(), levels))
         .collect();
     // serde_json writes NaN as null; `no_data_reason` says why.
     Ok(serde_json::to_string_pretty(&serde_json::json!({ "slos": items }))? + "\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn objectives_print_without_trailing_zeros() {
-        assert_eq!(objective_percent(0.999), "99.9%");
-        assert_eq!(objective_percent(0.9995), "99.95%");
-        assert_eq!(objective_percent(0.99), "99%");
-    }
 }

@@ -208,6 +208,7 @@ const GENERATE_WORKFLOW: &str = include_str!("templates/generate-slos.yaml");
 const CHECK_WORKFLOW: &str = include_str!("templates/slo-check.yaml");
 const GATE_WORKFLOW: &str = include_str!("templates/slo-gate.yaml");
 const REPORT_CRONJOB: &str = include_str!("templates/report-cronjob.yaml");
+const SERVE_DEPLOYMENT: &str = include_str!("templates/serve-deployment.yaml");
 const PRE_COMMIT_CONFIG: &str = include_str!("templates/pre-commit-config.yaml");
 const GITIGNORE: &str = include_str!("templates/gitignore");
 
@@ -247,6 +248,7 @@ pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
         create(".github/workflows/slo-gate.yaml", s.fill(GATE_WORKFLOW)),
         create(".pre-commit-config.yaml", s.fill(PRE_COMMIT_CONFIG)),
         create("deploy/slo-report-cronjob.yaml", report_cronjob()),
+        create("deploy/slogen-serve.yaml", s.fill(SERVE_DEPLOYMENT)),
         create(
             init_incidents::DEPLOYMENT_PATH,
             init_incidents::deployment(),

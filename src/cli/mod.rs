@@ -28,6 +28,7 @@ pub mod prom_args;
 pub mod report;
 pub mod report_render;
 pub mod schema;
+pub mod serve;
 pub mod specset;
 pub mod test_rules;
 pub mod validate;
@@ -84,6 +85,8 @@ pub enum Command {
     /// Receive Alertmanager notifications and turn each alert group into an incident
     /// (GitHub issue, Slack message).
     Incidents(Box<incidents::IncidentsArgs>),
+    /// Serve a read-only web UI and JSON API: every SLO, its error budget and why it burns.
+    Serve(Box<serve::ServeArgs>),
     /// Print the version.
     Version,
     /// Sloth's in-cluster controller: not in slogen; prints what to do instead.
@@ -132,6 +135,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Budget(a) => budget::run(*a),
         Command::Gate(a) => Ok(gate::run(*a)),
         Command::Report(a) => report::run(*a),
+        Command::Serve(a) => serve::run(*a),
         Command::KubernetesController(a) => Ok(controller::run(a)),
         Command::Dashboards(a) => dashboards::run(*a),
         Command::Alertmanager(a) => alertmanager::run(*a),

@@ -15,8 +15,9 @@
 //! - one log line per request on stderr, with the method, the route and the status only:
 //!   never the query string, headers or bodies, which may carry secrets.
 //!
-//! Every error answer is `text/plain` with a one-line reason ([`reject`]). Routes are axum
-//! routers; the servers add their own.
+//! Every error answer is `text/plain` with a one-line reason ([`reject`]), and every answer
+//! carries `X-Content-Type-Options: nosniff`. Routes are axum routers; the servers add their
+//! own.
 
 pub mod metrics;
 
@@ -254,6 +255,13 @@ async fn edge(State(s): State<Shared>, req: Request, next: Next) -> Response {
             ),
         }
     };
+    let mut resp = resp;
+    // Browsers must take every answer as the type it says (a one-line error echoing a path
+    // stays text).
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     let status = resp.status().as_u16();
     let elapsed = started.elapsed();
     s.metrics.inc(

@@ -90,6 +90,10 @@ async fn health_ready_metrics_and_one_line_errors() {
     );
     let missing = raw(srv.addr, &get_req("/nope?token=abc")).await;
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    assert!(
+        missing.contains("x-content-type-options: nosniff"),
+        "{missing}"
+    );
     assert!(missing.ends_with("no such page: /nope\n"), "{missing}");
     let wrong_method = raw(srv.addr, &get_req("/echo")).await;
     assert!(wrong_method.starts_with("HTTP/1.1 405"), "{wrong_method}");

@@ -10,20 +10,32 @@
 //!   `slo:current_burn_rate:ratio` and `ALERTS`;
 //! - [`violations`]: which burn-rate window pairs hold, and since when;
 //! - [`trend`]: what Prometheus runs (`sloth_slo_info`) and an SLI over a range;
-//! - [`report`]: the periodic report's rows.
+//! - [`report`]: the periodic report's rows;
+//! - [`fetch_overview`]: the statuses with each grouped SLO's [`groups`] and every SLO's
+//!   error ratio per window ([`windows`]), the facts a dashboard shows at once;
+//! - [`history`]: the remaining budget and the error ratio over a range, for charts.
+//!
+//! A grouped SLO (an SLI aggregated `by (labels)`) records one series per group; its
+//! [`SloStatus`] carries the worst group's figures (lowest budget, highest burn rate).
 //!
 //! It never prints, renders or serves; all IO goes through [`crate::prom`]. Decisions on top of
 //! these facts (policy levels, the gate) live in [`crate::budget::policy`].
 
+pub mod groups;
+pub mod history;
 pub mod report;
 pub mod trend;
 pub mod violations;
+pub mod windows;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::prom::{Client, Error, Sample};
+use crate::prom::{Client, Error, Labels, Sample};
+
+pub use groups::GroupStatus;
+pub use windows::WindowRatios;
 
 /// Which SLOs to look at; `None` fields match everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,6 +185,51 @@ pub(crate) fn by_id(samples: Vec<Sample>) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// The lower of two remaining budgets, a number winning over `NaN` (a group without traffic
+/// says nothing about the others).
+pub(crate) fn worst_budget(prev: Option<f64>, v: f64) -> f64 {
+    match prev {
+        Some(p) if !p.is_nan() && (v.is_nan() || p < v) => p,
+        _ => v,
+    }
+}
+
+/// The higher of two burn rates, a number winning over `NaN`.
+pub(crate) fn worst_burn(prev: Option<f64>, v: f64) -> f64 {
+    match prev {
+        Some(p) if !p.is_nan() && (v.is_nan() || p > v) => p,
+        _ => v,
+    }
+}
+
+/// Worst value per `sloth_id` (one series per group of a grouped SLO).
+fn worst_by_id(samples: &[Sample], worst: fn(Option<f64>, f64) -> f64) -> BTreeMap<String, f64> {
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    for s in samples {
+        if let Some(id) = s.labels.get("sloth_id") {
+            let prev = out.get(id).copied();
+            out.insert(id.clone(), worst(prev, s.value));
+        }
+    }
+    out
+}
+
+/// What a dashboard shows at once, read at one instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Unix seconds the figures are for.
+    pub at: f64,
+    /// Every selected SLO, most at risk first ([`fetch_statuses`]).
+    pub statuses: Vec<SloStatus>,
+    /// The groups of grouped SLOs, most at risk first within each SLO.
+    pub groups: Vec<GroupStatus>,
+    /// Error ratios per window, per SLO and group.
+    pub windows: Vec<WindowRatios>,
+    /// The labels of each SLO's `slo:objective:ratio` series, by `sloth_id`: what every
+    /// series of the SLO carries, so what is left tells its groups apart.
+    pub slo_labels: BTreeMap<String, Labels>,
+}
+
 /// Fetches the status of every selected SLO at `at` (Unix seconds; server time when `None`),
 /// most at risk first: lowest known budget first, then unknown budgets, ties by burn rate.
 ///
@@ -184,69 +241,127 @@ pub fn fetch_statuses(
 ) -> Result<Vec<SloStatus>, Error> {
     let objectives = select(client, sel, "slo:objective:ratio", "", at)?;
     if objectives.is_empty() {
-        return Err(Error::NoData {
-            what: format!(
-                "no slo:objective:ratio series for {} at {} (are Sloth/slogen rules loaded?)",
-                sel.describe(),
-                client.url()
-            ),
-        });
+        return Err(no_slos(client, sel));
     }
-    let periods = by_id(select(client, sel, "slo:time_period:days", "", at)?);
-    let remaining = by_id(select(
-        client,
-        sel,
-        "slo:period_error_budget_remaining:ratio",
-        "",
+    let raw = Raw::fetch(client, sel, at)?;
+    Ok(raw.statuses(&objectives))
+}
+
+/// [`fetch_statuses`] with the groups of grouped SLOs and every SLO's error ratio per window,
+/// at `at` (Unix seconds). Seven instant queries, whatever the number of SLOs.
+pub fn fetch_overview(client: &Client, sel: &Selector, at: f64) -> Result<Overview, Error> {
+    let objectives = select(client, sel, "slo:objective:ratio", "", Some(at))?;
+    if objectives.is_empty() {
+        return Err(no_slos(client, sel));
+    }
+    let raw = Raw::fetch(client, sel, Some(at))?;
+    let slo_labels = groups::slo_labels(&objectives);
+    let windows = windows::window_ratios(client, sel, at, &slo_labels)?;
+    Ok(Overview {
         at,
-    )?);
-    let burn = by_id(select(client, sel, "slo:current_burn_rate:ratio", "", at)?);
-    let mut alerts: BTreeMap<String, Vec<FiringAlert>> = BTreeMap::new();
-    for s in select(client, sel, "ALERTS", "alertstate=\"firing\"", at)? {
-        let Some(id) = s.labels.get("sloth_id") else {
-            continue;
-        };
-        let alert = FiringAlert {
-            name: s.labels.get("alertname").cloned().unwrap_or_default(),
-            severity: s.labels.get("sloth_severity").cloned().unwrap_or_default(),
-        };
-        alerts.entry(id.clone()).or_default().push(alert);
+        statuses: raw.statuses(&objectives),
+        groups: groups::build(&slo_labels, &raw.remaining, &raw.burn, &raw.alerts),
+        windows,
+        slo_labels,
+    })
+}
+
+fn no_slos(client: &Client, sel: &Selector) -> Error {
+    Error::NoData {
+        what: format!(
+            "no slo:objective:ratio series for {} at {} (are Sloth/slogen rules loaded?)",
+            sel.describe(),
+            client.url()
+        ),
     }
-    let mut out: Vec<SloStatus> = Vec::new();
-    for o in objectives {
-        let label = |k: &str| o.labels.get(k).cloned().unwrap_or_default();
-        let id = label("sloth_id");
-        if out.iter().any(|s| s.id == id) {
-            continue;
+}
+
+/// The answers behind the statuses, before they are put together.
+struct Raw {
+    periods: BTreeMap<String, f64>,
+    remaining: Vec<Sample>,
+    burn: Vec<Sample>,
+    alerts: Vec<Sample>,
+}
+
+impl Raw {
+    fn fetch(client: &Client, sel: &Selector, at: Option<f64>) -> Result<Raw, Error> {
+        Ok(Raw {
+            periods: by_id(select(client, sel, "slo:time_period:days", "", at)?),
+            remaining: select(
+                client,
+                sel,
+                "slo:period_error_budget_remaining:ratio",
+                "",
+                at,
+            )?,
+            burn: select(client, sel, "slo:current_burn_rate:ratio", "", at)?,
+            alerts: select(client, sel, "ALERTS", "alertstate=\"firing\"", at)?,
+        })
+    }
+
+    fn statuses(&self, objectives: &[Sample]) -> Vec<SloStatus> {
+        let remaining = worst_by_id(&self.remaining, worst_budget);
+        let burn = worst_by_id(&self.burn, worst_burn);
+        let mut alerts: BTreeMap<String, Vec<FiringAlert>> = BTreeMap::new();
+        for s in &self.alerts {
+            let Some(id) = s.labels.get("sloth_id") else {
+                continue;
+            };
+            let alert = FiringAlert {
+                name: s.labels.get("alertname").cloned().unwrap_or_default(),
+                severity: s.labels.get("sloth_severity").cloned().unwrap_or_default(),
+            };
+            alerts.entry(id.clone()).or_default().push(alert);
         }
-        let mut firing = alerts.remove(&id).unwrap_or_default();
-        firing.sort();
-        firing.dedup();
-        out.push(SloStatus {
-            service: label("sloth_service"),
-            slo: label("sloth_slo"),
-            objective: o.value,
-            period_days: periods.get(&id).copied(),
-            budget_remaining: remaining.get(&id).copied(),
-            burn_rate: burn.get(&id).copied(),
-            alerts: firing,
-            id,
-        });
+        let mut out: Vec<SloStatus> = Vec::new();
+        for o in objectives {
+            let label = |k: &str| o.labels.get(k).cloned().unwrap_or_default();
+            let id = label("sloth_id");
+            if out.iter().any(|s| s.id == id) {
+                continue;
+            }
+            let mut firing = alerts.remove(&id).unwrap_or_default();
+            firing.sort();
+            firing.dedup();
+            out.push(SloStatus {
+                service: label("sloth_service"),
+                slo: label("sloth_slo"),
+                objective: o.value,
+                period_days: self.periods.get(&id).copied(),
+                budget_remaining: remaining.get(&id).copied(),
+                burn_rate: burn.get(&id).copied(),
+                alerts: firing,
+                id,
+            });
+        }
+        sort_by_risk(&mut out);
+        out
     }
-    sort_by_risk(&mut out);
-    Ok(out)
+}
+
+/// Risk order of two `(known budget, burn rate)` pairs: lowest known budget first, unknown
+/// budgets last; ties by the higher burn rate.
+pub fn risk_cmp(
+    a: (Option<f64>, Option<f64>),
+    b: (Option<f64>, Option<f64>),
+) -> std::cmp::Ordering {
+    let key = |x: Option<f64>| x.filter(|v| !v.is_nan()).unwrap_or(f64::INFINITY);
+    let burn = |x: Option<f64>| x.filter(|v| !v.is_nan()).unwrap_or(0.0);
+    key(a.0)
+        .total_cmp(&key(b.0))
+        .then(burn(b.1).total_cmp(&burn(a.1)))
 }
 
 /// Most at risk first: lowest known budget, then unknown budgets; ties by higher burn rate,
 /// then by ID, so the order is deterministic.
 pub fn sort_by_risk(statuses: &mut [SloStatus]) {
     statuses.sort_by(|a, b| {
-        let key = |s: &SloStatus| s.known_budget().unwrap_or(f64::INFINITY);
-        let burn = |s: &SloStatus| s.burn_rate.filter(|v| !v.is_nan()).unwrap_or(0.0);
-        key(a)
-            .total_cmp(&key(b))
-            .then(burn(b).total_cmp(&burn(a)))
-            .then_with(|| a.id.cmp(&b.id))
+        risk_cmp(
+            (a.known_budget(), a.burn_rate),
+            (b.known_budget(), b.burn_rate),
+        )
+        .then_with(|| a.id.cmp(&b.id))
     });
 }
 
@@ -279,6 +394,17 @@ mod tests {
         sort_by_risk(&mut v);
         let ids: Vec<&str> = v.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["low", "high-burning", "high", "missing", "nan"]);
+    }
+
+    #[test]
+    fn grouped_slos_report_their_worst_group() {
+        assert_eq!(worst_budget(None, 0.5), 0.5);
+        assert_eq!(worst_budget(Some(0.5), 0.2), 0.2);
+        assert_eq!(worst_budget(Some(0.2), f64::NAN), 0.2);
+        assert_eq!(worst_budget(Some(f64::NAN), 0.7), 0.7);
+        assert!(worst_budget(Some(f64::NAN), f64::NAN).is_nan());
+        assert_eq!(worst_burn(Some(2.0), 3.0), 3.0);
+        assert_eq!(worst_burn(Some(2.0), f64::NAN), 2.0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::windows::holds;
 use super::{esc, label, regex_escape, round, ERROR_RATIO};
 use crate::model::Slo;
 use crate::plan::mwmb::{MwmbAlert, MwmbAlerts};
@@ -72,13 +73,6 @@ fn conditions(slo: &Slo) -> Vec<(&'static str, Option<String>, MwmbAlert)> {
         ("ticket", ticket.clone(), a.ticket_quick),
         ("ticket", ticket, a.ticket_slow),
     ]
-}
-
-fn holds(ratios: &BTreeMap<String, f64>, w: &MwmbAlert) -> bool {
-    let threshold = w.burn_rate_factor * w.error_budget / 100.0;
-    let over =
-        |d: &crate::duration::Duration| ratios.get(&d.to_string()).is_some_and(|v| *v > threshold);
-    over(&w.short) && over(&w.long)
 }
 
 /// The burn-rate conditions that hold at `at` for the specs' SLOs (one per SLO and severity,

@@ -165,6 +165,22 @@ impl Client {
         })
     }
 
+    /// A client with the same settings and connection pool whose notes start empty and stay
+    /// its own: reads that run at the same time (a server's pages) each know what their own
+    /// answers said.
+    pub fn fork(&self) -> Client {
+        Client {
+            agent: self.agent.clone(),
+            base: self.base.clone(),
+            timeout: self.timeout,
+            auth_header: self.auth_header.clone(),
+            headers: self.headers.clone(),
+            engine: self.engine,
+            deny_partial: self.deny_partial,
+            notes: Default::default(),
+        }
+    }
+
     /// The engine this client speaks to.
     pub fn engine(&self) -> Engine {
         self.engine

@@ -25,14 +25,14 @@ fn sample_time(metric: &str, id: &str, at: f64) -> f64 {
 }
 
 /// What the model says `budget` shows at END for an SLO.
-struct Expected {
-    remaining: f64,
-    burn: f64,
+pub struct Expected {
+    pub remaining: f64,
+    pub burn: f64,
     /// A sample time of the 5m SLI recording.
-    grid: f64,
+    pub grid: f64,
 }
 
-fn expected(id: &str) -> Expected {
+pub fn expected(id: &str) -> Expected {
     let m = slo(id);
     let end = END as f64;
     let grid = sample_time("slo:sli_error:ratio_rate5m", id, end);

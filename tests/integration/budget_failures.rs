@@ -64,7 +64,7 @@ pub fn assert_failure(url: &str, extra: &[&str], message: &str) {
 /// A loopback port that refuses connections while the returned socket lives: bound, so no
 /// other test's server can be given it, but never listening. (A port merely found free can be
 /// taken by a concurrent test's stub before the command connects.)
-fn refusing_port() -> (socket2::Socket, u16) {
+pub fn refusing_port() -> (socket2::Socket, u16) {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
     let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");

@@ -79,9 +79,12 @@ fn grouped_series() -> Vec<RawSeries> {
 }
 
 fn grouped_fixture() -> &'static Fixture {
-    shared(&GROUPED, || Definition {
-        series: grouped_series(),
-        specs: vec![root().join("tests/fixtures/dashboards/grouped.yaml")],
+    shared(&GROUPED, "dashboards' grouped Prometheus fixture", || {
+        Definition {
+            series: grouped_series(),
+            specs: vec![root().join("tests/fixtures/dashboards/grouped.yaml")],
+            ..Definition::month()
+        }
     })
 }
 

@@ -373,6 +373,41 @@ fn budget_gate_and_report_on_victoriametrics_agree_with_prometheus() {
         assert_eq!(v["policy_level"], p["policy_level"], "{id}");
     }
 
+    // serve on the same engine shows budget's figures, field for field (one read model).
+    let specs = super::serve::spec_dir(&[
+        "slos/tr-web.yaml",
+        "slos/api-gateway.yaml",
+        "tests/fixtures/budget/quiet-batch.yaml",
+    ]);
+    let serve = super::serve::Serve::start(
+        &[
+            "-i",
+            specs.path().to_str().unwrap(),
+            "--prometheus-url",
+            &vm_url,
+            "--engine",
+            "victoriametrics",
+            "--time",
+            &at,
+        ],
+        &[],
+    );
+    let api = serve.json("/api/v1/slos");
+    assert_eq!(api["prometheus"]["error"], Value::Null, "{api}");
+    assert_eq!(api["prometheus"]["partial"], false);
+    let served = by_id(&api);
+    for (id, b) in &vmb {
+        for (k, v) in b.as_object().unwrap() {
+            assert_eq!(&served[id][k], v, "serve on VictoriaMetrics: {id} {k}");
+        }
+    }
+    for path in ["/", "/slo/api-gateway-requests-availability"] {
+        let (status, html) = serve.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("id=\"prometheus-banner\""), "{path}");
+    }
+    drop(serve);
+
     // gate: the same verdict for each service.
     for service in ["tr-web", "api-gateway"] {
         let g = |url: &str, engine: &str| {

@@ -62,7 +62,7 @@ impl Stub {
     }
 }
 
-fn read_request(stream: &mut std::net::TcpStream) -> Option<Captured> {
+pub fn read_request(stream: &mut std::net::TcpStream) -> Option<Captured> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line).ok()?;

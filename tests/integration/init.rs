@@ -1,7 +1,9 @@
 //! `slogen init`: every file it writes, checked by what consumes it: the example spec by lint
 //! and its schema, the rules by `generate` and the PrometheusRule CRD, the workflows' steps run
 //! in bash (the gate against the real Prometheus fixture), pre-commit's config by pre-commit,
-//! the report CronJob's command against the fixture, `.gitignore` by git. The workflows also go
+//! the report CronJob's command against the fixture, the web UI's Deployment by running its
+//! container's command on a clone of the scaffold (what git-sync gives it) against the fixture
+//! and probing it, `.gitignore` by git. The workflows also go
 //! through actionlint, zizmor and check-jsonschema (`actions_check.rs`).
 
 use std::path::Path;
@@ -21,7 +23,7 @@ use crate::workflows::{
 
 /// Every file `init` writes into an empty folder.
 /// The first four come from the example spec, which is not written when `slos/` has specs.
-pub const FILES: [&str; 16] = [
+pub const FILES: [&str; 17] = [
     "slos/example.yaml",
     "generated/example.yaml",
     "dashboards/slo-example-api.yaml",
@@ -35,6 +37,7 @@ pub const FILES: [&str; 16] = [
     ".pre-commit-config.yaml",
     "deploy/slo-report-cronjob.yaml",
     "deploy/slogen-incidents.yaml",
+    "deploy/slogen-serve.yaml",
     ".slogen/prometheus-v1.schema.json",
     ".slogen/kubernetes.schema.json",
     ".gitignore",
@@ -540,6 +543,125 @@ pub fn assert_report_cronjob_runs(cron: &Value) {
         report.contains("| tr-web-requests-availability | 99.9% |"),
         "{report}"
     );
+}
+
+#[test]
+fn serve_deployment_runs_on_a_clone_of_the_repository() {
+    let repo = scaffold(&["--repo-url", "https://git.example.org/acme/slos.git"]);
+    let dir = repo.path();
+    for git in [
+        vec!["add", "-A"],
+        vec![
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qm",
+            "init",
+        ],
+    ] {
+        let out = Command::new("git")
+            .args(&git)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {git:?}: {}", text(&out.stderr));
+    }
+    let yaml = std::fs::read_to_string(dir.join("deploy/slogen-serve.yaml")).unwrap();
+    let docs: Vec<Value> = yaml
+        .split("\n---\n")
+        .map(|d| serde_norway::from_str(d).unwrap())
+        .collect();
+    let (deploy, service) = (&docs[0], &docs[1]);
+    assert_eq!(deploy["kind"], "Deployment");
+    assert_eq!(service["kind"], "Service");
+    let pod = &deploy["spec"]["template"]["spec"];
+    assert_eq!(
+        deploy["spec"]["selector"]["matchLabels"],
+        deploy["spec"]["template"]["metadata"]["labels"]
+    );
+    assert_eq!(
+        service["spec"]["selector"],
+        deploy["spec"]["template"]["metadata"]["labels"]
+    );
+    assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+    // git-sync clones the repository init was told about, once before slogen starts and then
+    // every minute, into the volume slogen reads.
+    for (c, last) in [
+        (&pod["initContainers"][0], "--one-time"),
+        (&pod["containers"][1], "--period=60s"),
+    ] {
+        let args = c["args"].as_array().unwrap();
+        assert_eq!(args[0], "--repo=https://git.example.org/acme/slos.git");
+        assert!(
+            args.contains(&Value::from("--link=repo"))
+                && args.contains(&Value::from("--root=/git"))
+        );
+        assert_eq!(args.last().unwrap(), last);
+    }
+    let c = &pod["containers"][0];
+    assert_eq!(c["image"], release_image().as_str());
+    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/git");
+    // What git-sync leaves in the volume: a checkout of the repository at /git/repo.
+    let volume = tempfile::tempdir().unwrap();
+    let clone = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(dir)
+        .arg(volume.path().join("repo"))
+        .output()
+        .unwrap();
+    assert!(clone.status.success(), "{}", text(&clone.stderr));
+    // The container's command, on that checkout, against the Prometheus fixture.
+    let port = crate::support::server_port();
+    let mut listen_port = 0;
+    let argv: Vec<String> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_str().unwrap();
+            if let Some(path) = a.strip_prefix("--input=/git/") {
+                format!("--input={}", volume.path().join(path).display())
+            } else if let Some(addr) = a.strip_prefix("--listen=") {
+                listen_port = addr.rsplit(':').next().unwrap().parse().unwrap();
+                format!("--listen=127.0.0.1:{port}")
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(c["ports"][0]["containerPort"], listen_port);
+    assert_eq!(argv[0], "serve");
+    let env: Vec<&str> = c["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(env, ["PROMETHEUS_URL", "PROMETHEUS_TOKEN"]);
+    let serve = crate::serve::Serve::start_argv(
+        &[argv, vec!["--time".into(), END.to_string()]].concat(),
+        port,
+        &[("PROMETHEUS_URL", &fixture().url)],
+    );
+    for probe in ["readinessProbe", "livenessProbe"] {
+        let path = c[probe]["httpGet"]["path"].as_str().unwrap();
+        assert_eq!(c[probe]["httpGet"]["port"], "http");
+        assert_eq!(serve.get(path).0, 200, "{probe} {path}");
+    }
+    let api = serve.json("/api/v1/slos");
+    assert_eq!(api["prometheus"]["error"], Value::Null);
+    assert!(api["slos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["in_specs"] == true
+            && s["source"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("slos/example.yaml")));
 }
 
 #[test]

@@ -14,6 +14,7 @@
 //! promtool writes blocks of up to 486h instead of 2h ([`MAX_BLOCK`]), which takes the build
 //! from 2-5.5 minutes to about 10 seconds. The finished server listens on 127.0.0.1 and
 //! stops, and its data goes, when the test process ends ([`super::prom_server`]).
+//! [`grouped_fixture`] builds a second, small server the same way for a grouped SLO.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,30 +42,70 @@ pub struct Fixture {
 /// Built once per test run; a failed build is remembered, so every test that needs the
 /// server fails at once with its message instead of building it again.
 static FIXTURE: OnceLock<Result<Fixture, String>> = OnceLock::new();
+static GROUPED: OnceLock<Result<Fixture, String>> = OnceLock::new();
 
 /// What a fixture server holds: raw counters, and the rules of these specs backfilled over
 /// them.
 pub struct Definition {
     pub series: Vec<RawSeries>,
     pub specs: Vec<PathBuf>,
+    /// First raw sample (Unix seconds).
+    pub raw_start: i64,
+    /// Every rule is backfilled over `[window_start, END]`, the 5m SLI over
+    /// `[history_start, END]` (the period rule reads it).
+    pub window_start: i64,
+    pub history_start: i64,
 }
 
 /// The fixture, built on first use. Fails (never skips) when promtool or prometheus is missing.
 pub fn fixture() -> &'static Fixture {
-    shared(&FIXTURE, || Definition {
+    shared(&FIXTURE, "Prometheus fixture", || Definition {
         series: raw_series(),
         specs: vec![
             root().join("slos/tr-web.yaml"),
             root().join("slos/api-gateway.yaml"),
             root().join("tests/fixtures/budget/quiet-batch.yaml"),
         ],
+        ..Definition::month()
     })
 }
 
-/// A fixture server kept in `cell`: built from `definition` on first use, once per test run,
-/// with the same steps and times as [`fixture`].
+/// A second, small server for grouped SLOs (`tests/fixtures/serve/checkout-grouped.yaml`,
+/// an SLI aggregated `by (route)`), with the traffic of [`super::prom_model::grouped_series`]:
+/// four days of constant error ratios per route, so every figure is exact whatever the
+/// number of samples. Kept apart so the main fixture's SLOs, which the budget tests list
+/// whole, stay as they are.
+pub fn grouped_fixture() -> &'static Fixture {
+    shared(&GROUPED, "grouped Prometheus fixture", || Definition {
+        specs: vec![root().join("tests/fixtures/serve/checkout-grouped.yaml")],
+        series: super::prom_model::grouped_series(),
+        raw_start: END - 4 * DAY,
+        window_start: END - DAY,
+        history_start: END - 3 * DAY - HOUR,
+    })
+}
+
+impl Definition {
+    /// The main fixture's spans: raw counters from `RAW_START`; every rule over the window
+    /// the report, the chart and the alerts need, and the 5m SLI over a period before it
+    /// (the 30d period rule reads it). Fill in `series` and `specs`.
+    pub fn month() -> Definition {
+        let window_start = END - REPORT_SINCE - HOUR;
+        Definition {
+            series: Vec::new(),
+            specs: Vec::new(),
+            raw_start: RAW_START,
+            window_start,
+            history_start: window_start - PERIOD,
+        }
+    }
+}
+
+/// A fixture server kept in `cell` (`name` in messages): built from `definition` on first
+/// use, once per test run, with the same steps as [`fixture`].
 pub fn shared(
     cell: &'static OnceLock<Result<Fixture, String>>,
+    name: &'static str,
     definition: impl FnOnce() -> Definition + std::panic::UnwindSafe,
 ) -> &'static Fixture {
     let built = cell.get_or_init(|| {
@@ -73,10 +114,7 @@ pub fn shared(
             let dir = tempfile::tempdir().expect("temp dir");
             let server = build(dir.path(), definition());
             let build_secs = started.elapsed().as_secs_f64();
-            eprintln!(
-                "prometheus fixture built in {build_secs:.1}s at {}",
-                server.url()
-            );
+            eprintln!("{name} built in {build_secs:.1}s at {}", server.url());
             Fixture {
                 url: server.url(),
                 build_secs,
@@ -93,7 +131,7 @@ pub fn shared(
     });
     match built {
         Ok(f) => f,
-        Err(e) => panic!("the Prometheus fixture could not be built: {e}"),
+        Err(e) => panic!("the {name} could not be built: {e}"),
     }
 }
 
@@ -135,9 +173,9 @@ fn run_parallel(mut cmds: Vec<Command>, width: usize) {
 
 /// Writes the raw counters as OpenMetrics, in files of `RAW_CHUNK_DAYS` days that promtool
 /// imports side by side (it re-reads its whole input for every block it writes).
-fn write_raw_blocks(dir: &Path, data: &Path, series: &[RawSeries]) {
-    let minutes: Vec<i64> = (0..=(END - RAW_START) / MINUTE)
-        .map(|i| RAW_START + i * MINUTE)
+fn write_raw_blocks(dir: &Path, data: &Path, series: &[RawSeries], raw_start: i64) {
+    let minutes: Vec<i64> = (0..=(END - raw_start) / MINUTE)
+        .map(|i| raw_start + i * MINUTE)
         .collect();
     let cumulative: Vec<Vec<f64>> = series
         .iter()
@@ -146,7 +184,7 @@ fn write_raw_blocks(dir: &Path, data: &Path, series: &[RawSeries]) {
             minutes
                 .iter()
                 .map(|&t| {
-                    if t > RAW_START {
+                    if t > raw_start {
                         v += (s.increase)(t);
                     }
                     v
@@ -159,7 +197,7 @@ fn write_raw_blocks(dir: &Path, data: &Path, series: &[RawSeries]) {
         .chunks((RAW_CHUNK_DAYS * DAY / MINUTE) as usize)
         .enumerate()
     {
-        let first = (chunk[0] - RAW_START) / MINUTE;
+        let first = (chunk[0] - raw_start) / MINUTE;
         let mut text = String::new();
         for (s, values) in series.iter().zip(&cumulative) {
             let labels: Vec<String> = s
@@ -304,7 +342,7 @@ fn build(dir: &Path, definition: Definition) -> PromServer {
             t0.elapsed().as_secs_f64()
         )
     };
-    write_raw_blocks(dir, &data, &definition.series);
+    write_raw_blocks(dir, &data, &definition.series, definition.raw_start);
     phase("raw blocks");
 
     let rules: Vec<Value> = definition
@@ -316,10 +354,7 @@ fn build(dir: &Path, definition: Definition) -> PromServer {
         rules.iter().filter(|r| f(r)).cloned().collect()
     };
 
-    // The window the report, the chart and the alerts need, and the 5m history the 30d
-    // period rule needs over it.
-    let window_start = END - REPORT_SINCE - HOUR;
-    let history_start = window_start - PERIOD;
+    let (window_start, history_start) = (definition.window_start, definition.history_start);
     let is_5m = |r: &Value| record_name(r) == "slo:sli_error:ratio_rate5m";
     let pass1 = vec![
         Job {

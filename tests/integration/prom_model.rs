@@ -108,6 +108,67 @@ pub fn raw_series() -> Vec<RawSeries> {
     ]
 }
 
+/// Requests per minute on each route of the grouped checkout SLO.
+pub const CHECKOUT_RATE: f64 = 10_000.0;
+
+/// The routes of the grouped checkout SLO (`tests/fixtures/serve/checkout-grouped.yaml`,
+/// aggregated `by (route)`), with their 5xx responses per minute: constant, so each route's
+/// error ratio, burn rate and budget are exact. The third route's name is markup, to prove
+/// that label values from Prometheus show as text.
+pub const CHECKOUT_ROUTES: [(&str, f64); 3] = [
+    ("/cart", 12.0),
+    ("/pay", 4.0),
+    ("<script>window.__xss='route'</script>", 2.0),
+];
+
+/// The raw series of the grouped fixture.
+pub fn grouped_series() -> Vec<RawSeries> {
+    fn errors(route: &str) -> f64 {
+        CHECKOUT_ROUTES
+            .iter()
+            .find(|(r, _)| *r == route)
+            .map_or(0.0, |(_, e)| *e)
+    }
+    vec![
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[("route", "/cart"), ("code", "500")],
+            increase: |_| errors("/cart"),
+        },
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[("route", "/cart"), ("code", "200")],
+            increase: |_| CHECKOUT_RATE - errors("/cart"),
+        },
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[("route", "/pay"), ("code", "500")],
+            increase: |_| errors("/pay"),
+        },
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[("route", "/pay"), ("code", "200")],
+            increase: |_| CHECKOUT_RATE - errors("/pay"),
+        },
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[
+                ("route", "<script>window.__xss='route'</script>"),
+                ("code", "500"),
+            ],
+            increase: |_| errors("<script>window.__xss='route'</script>"),
+        },
+        RawSeries {
+            name: "checkout_requests_total",
+            labels: &[
+                ("route", "<script>window.__xss='route'</script>"),
+                ("code", "200"),
+            ],
+            increase: |_| CHECKOUT_RATE - errors("<script>window.__xss='route'</script>"),
+        },
+    ]
+}
+
 /// One SLO of the fixture, as the model sees it.
 pub struct ModelSlo {
     pub id: &'static str,
