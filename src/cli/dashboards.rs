@@ -17,7 +17,8 @@ use clap::{Args, ValueEnum};
 
 use super::args::GenFlags;
 use super::discover::{discover, FilterArgs};
-use super::fsio::{commit, stage, sweep_stale_temps};
+use super::folder_lock::FolderLock;
+use super::fsio::{commit, stage};
 use super::generate::{print_check, read_spec};
 use super::outputs::{compare, orphans_as_stale, Planned};
 use crate::budget::policy::{parse_policy, GatePolicy, Levels};
@@ -162,7 +163,9 @@ pub fn run(args: DashboardsArgs) -> anyhow::Result<ExitCode> {
         stale.extend(orphans_as_stale(&orphans));
         return Ok(print_check(&stale, planned.len() + orphans.len()));
     }
-    sweep_stale_temps(&args.out);
+    // One writer per output folder; the leftovers of killed runs go first (cli::folder_lock).
+    let lock = FolderLock::acquire(&args.out)?;
+    lock.sweep(true);
     let mut staged = Vec::new();
     let mut unchanged = 0usize;
     for p in &planned {

@@ -16,7 +16,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path};
-use super::fsio::{commit, stage, sweep_stale_temps, Staged};
+use super::folder_lock::FolderLock;
+use super::fsio::{commit, stage, Staged};
 use super::generate::{print_check, read_spec, GenerateArgs};
 use super::output_format::{mixed_warning, name_clashes, Output};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
@@ -60,9 +61,15 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
             }
         }
     }
-    if !args.check {
-        sweep_leftovers(&expected);
-    }
+    // One writer per output folder; the leftovers of killed runs go before this run stages
+    // its own. `--check` writes nothing and takes no lock.
+    let _lock = if args.check {
+        None
+    } else {
+        let lock = FolderLock::acquire(Path::new(out))?;
+        lock.sweep(true);
+        Some(lock)
+    };
     // Specs are independent: each is generated and then staged in a temporary file beside its
     // output (or compared, with --check) at once, by a few worker threads, so memory holds one
     // output per worker, never the whole tree.
@@ -212,23 +219,6 @@ fn check_written(
         }
     }
     None
-}
-
-/// Removes the temporary files that killed runs left next to the outputs (docs/limits.md).
-/// Done before this run stages its own, so none of them can be old enough to be swept.
-fn sweep_leftovers(expected: &BTreeSet<String>) {
-    let folders: BTreeSet<&Path> = expected
-        .iter()
-        .filter_map(|t| Path::new(t).parent())
-        .collect();
-    for folder in folders {
-        let dir = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        sweep_stale_temps(dir);
-    }
 }
 
 /// compat(sloth): with a folder input, `-o` must be a folder other than the input.

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod docs;
 pub mod engine_args;
 pub mod explain;
+pub mod folder_lock;
 pub mod fsio;
 pub mod gate;
 pub mod generate;

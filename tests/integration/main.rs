@@ -16,6 +16,7 @@ mod engines_api;
 mod engines_generate;
 mod engines_vm;
 mod explain;
+mod first_hour;
 mod fuzz_regressions;
 mod golden;
 mod grafana_view;
