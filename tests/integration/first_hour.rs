@@ -146,3 +146,55 @@ fn the_next_run_sweeps_leftovers_and_runs_take_turns() {
     );
     let _ = holder.wait();
 }
+
+/// Defect 4: `objective: 0.999` printed three L005 errors before the L014 warning that
+/// explains them, and a misspelt `totl_query` got a `{{.window}}` hint.
+#[test]
+fn lint_shows_the_cause_first_and_names_the_missing_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("a.yaml");
+    std::fs::write(
+        &spec,
+        r#"version: "prometheus/v1"
+service: "svc"
+slos:
+  - name: "avail"
+    objective: 0.999
+    description: "Availability."
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+        totl_query: sum(rate(http_requests_total[{{.window}}]))
+    alerting:
+      name: A
+      page_alert:
+        labels:
+          severity: critical
+"#,
+    )
+    .unwrap();
+    let out = slogen(dir.path(), &["lint", "a.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let headlines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("warning[") || l.starts_with("info["))
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "error[L014]: objective 0.999% looks like a ratio; Sloth reads it as a percentage",
+            "error[V009]: `total_query` is missing: `totl_query` is not a key Sloth knows, so the SLI has no total_query",
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "note: this is also why 3 alert window(s) at this objective could never fire (L005):"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `total_query`?"), "{stdout}");
+    assert!(!stdout.contains("{{.window}}` here"), "{stdout}");
+    assert!(!stdout.contains("write the range as"), "{stdout}");
+}

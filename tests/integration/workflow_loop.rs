@@ -230,6 +230,43 @@ fn init_generate_check_prune_and_pre_commit() {
         .position(|l| l.contains("objective: 99.9"))
         .unwrap();
     assert!(log.contains(&format!("slos/example.yaml:{line}:")), "{log}");
+
+    // 9. Issue 16: `page_alert:` in a Kubernetes spec (which spells it `pageAlert`) is ignored,
+    // and the page alert loses `severity: critical`, the label Alertmanager routes on. The lint
+    // hook fails the commit on it, and so does the lint step of the scaffolded workflow.
+    let misspelt = spec.replacen("pageAlert:", "page_alert:", 1);
+    assert_ne!(misspelt, spec);
+    std::fs::write(&spec_path, &misspelt).unwrap();
+    ok(
+        git(repo, &["add", "slos/example.yaml"]),
+        "git add misspelt spec",
+    );
+    let refused = commit(repo, home.path(), "misspell a key");
+    assert!(
+        !refused.status.success(),
+        "commit went through with a misspelt key"
+    );
+    let log = format!("{}{}", text(&refused.stdout), text(&refused.stderr));
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with(lint) && l.ends_with("Failed")),
+        "{log}"
+    );
+    let line = 1 + misspelt
+        .lines()
+        .position(|l| l.contains("page_alert:"))
+        .unwrap();
+    assert!(
+        log.contains("error[L001]: unknown key `page_alert`")
+            && log.contains(&format!("slos/example.yaml:{line}:"))
+            && log.contains("did you mean `pageAlert`?"),
+        "{log}"
+    );
+    let workflow =
+        std::fs::read_to_string(repo.join(".github/workflows/generate-slos.yaml")).unwrap();
+    assert!(workflow.contains("run: slogen lint slos/"), "{workflow}");
+    let ci_lint = slogen(repo, &["lint", "slos/"]);
+    assert_eq!(ci_lint.status.code(), Some(1), "{}", text(&ci_lint.stdout));
 }
 
 fn commit(repo: &Path, home: &Path, message: &str) -> Output {
