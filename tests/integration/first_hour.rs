@@ -198,3 +198,31 @@ slos:
     assert!(!stdout.contains("{{.window}}` here"), "{stdout}");
     assert!(!stdout.contains("write the range as"), "{stdout}");
 }
+
+/// Defect 8: bash completion offered Sloth's hidden `--logger`, `--no-log` and `--debug`.
+#[test]
+fn bash_completion_hides_the_sloth_compatibility_flags() {
+    let out = slogen(&root(), &["completions", "bash"]);
+    let script = text(&out.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("slogen.bash");
+    std::fs::write(&file, script).unwrap();
+    let program = format!(
+        "source '{}'; COMP_WORDS=(slogen generate --); COMP_CWORD=2; _slogen slogen -- generate; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .output()
+        .unwrap();
+    let words = text(&out.stdout);
+    let words: Vec<&str> = words.lines().collect();
+    assert!(
+        words.contains(&"--input") && words.contains(&"--no-color"),
+        "{words:?}"
+    );
+    for hidden in ["--logger", "--no-log", "--debug"] {
+        assert!(!words.contains(&hidden), "{hidden} offered: {words:?}");
+    }
+}
