@@ -51,9 +51,18 @@ pub struct DashboardsArgs {
     pub filters: FilterArgs,
     /// `json`: one dashboard file each, for Grafana's file provisioning; `configmap`:
     /// Kubernetes ConfigMaps labelled `grafana_dashboard: "1"` for the Grafana chart's sidecar.
-    #[arg(long, value_enum, default_value = "json")]
+    ///
+    /// (`--output-format`, as `generate` names what its files are; `--format` still works, but
+    /// that name is kept for how a command prints its result: `text`, `json`, ….)
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        default_value = "json",
+        value_name = "FORMAT"
+    )]
     pub format: DashboardFormat,
-    /// With `--format json`, also write Grafana's provider file (slogen-provider.yaml), which
+    /// With `--output-format json`, also write Grafana's provider file (slogen-provider.yaml), which
     /// reads the dashboards from GRAFANA_PATH on the Grafana host.
     #[arg(
         long,
@@ -66,7 +75,7 @@ pub struct DashboardsArgs {
     /// annotation).
     #[arg(long, default_value = DEFAULT_FOLDER, value_name = "NAME")]
     pub folder: String,
-    /// With `--format configmap`, the ConfigMaps' namespace (otherwise left to the tool that
+    /// With `--output-format configmap`, the ConfigMaps' namespace (otherwise left to the tool that
     /// applies them).
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -95,10 +104,10 @@ pub fn run(args: DashboardsArgs) -> anyhow::Result<ExitCode> {
     let generator = args.gen.generator()?;
     let levels = policy_levels(args.policy.as_deref())?;
     if args.provisioning.is_some() && args.format != DashboardFormat::Json {
-        bail!("--provisioning writes the provider for --format json; the sidecar of --format configmap needs none");
+        bail!("--provisioning writes the provider for --output-format json; the sidecar of --output-format configmap needs none");
     }
     if args.namespace.is_some() && args.format != DashboardFormat::Configmap {
-        bail!("--namespace sets the ConfigMaps' namespace; it needs --format configmap");
+        bail!("--namespace sets the ConfigMaps' namespace; it needs --output-format configmap");
     }
     let Some(out) = args.out.to_str() else {
         bail!("output path {} is not valid UTF-8", args.out.display());

@@ -5,11 +5,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::Args;
 
+use super::args::GenFlags;
+use super::discover::FilterArgs;
+use super::input::DEFAULT_INPUT;
 use crate::duration::Duration;
+use crate::mcp::SpecSource;
 use crate::prom::parse_header;
 
 /// Options of `slogen mcp`.
@@ -18,9 +23,12 @@ pub struct McpArgs {
     /// Prometheus (or Thanos, Mimir, Cortex) base URL, e.g. http://prometheus:9090.
     #[arg(long = "prometheus-url", env = "PROMETHEUS_URL", value_name = "URL")]
     pub prometheus_url: String,
-    /// Folder of SLO specs (searched recursively for .yml/.yaml); `./slos` when it exists.
-    #[arg(long = "slos", value_name = "DIR")]
-    pub slos: Option<PathBuf>,
+    /// Folder of SLO specs (searched recursively for .yml/.yaml) [default: slos/ when it
+    /// exists].
+    #[arg(short = 'i', long = "input", alias = "slos", value_name = "DIR")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Offer the ArgoCD tools, run through the `argocd` CLI.
     #[arg(long = "argocd")]
     pub argocd: bool,
@@ -42,9 +50,12 @@ pub struct McpArgs {
     /// VictoriaMetrics cluster tenant or Mimir/Cortex tenant (see `slogen budget --help`).
     #[arg(long, value_name = "TENANT", env = "SLOGEN_TENANT")]
     pub tenant: Option<String>,
-    /// Answer as of this Unix time instead of now (reviews of past incidents).
-    #[arg(long = "at", value_name = "UNIX_SECONDS")]
-    pub at: Option<f64>,
+    /// Answer as of this time instead of now (RFC 3339 or Unix seconds; reviews of past
+    /// incidents).
+    #[arg(long = "at", value_name = "TIME")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub gen: GenFlags,
 }
 
 /// Runs `mcp` until the client disconnects.
@@ -65,10 +76,24 @@ pub fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
     if args.allow_write && !args.argocd {
         bail!("--allow-write only applies to the ArgoCD tools: add --argocd");
     }
-    let slos_dir = match args.slos {
-        Some(dir) if !dir.is_dir() => bail!("--slos {}: not a directory", dir.display()),
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| crate::timefmt::parse_time(t).context("--at"))
+        .transpose()?;
+    let dir = match args.input {
+        Some(dir) if !dir.is_dir() => bail!("-i {}: not a directory", dir.display()),
         Some(dir) => Some(dir),
-        None => Some(PathBuf::from("slos")).filter(|d| d.is_dir()),
+        None => Some(PathBuf::from(DEFAULT_INPUT)).filter(|d| d.is_dir()),
+    };
+    // Checked once now, so a bad flag fails at start rather than at the first tool call.
+    args.gen.generator()?;
+    let filters = args.filters.filters()?;
+    let gen = args.gen.clone();
+    let specs = SpecSource {
+        dir,
+        generator: Arc::new(move || gen.generator().map_err(|e| format!("{e:#}"))),
+        keep: Arc::new(move |path| filters.keeps(path)),
     };
     crate::mcp::serve(crate::mcp::Config {
         prometheus_url: args.prometheus_url,
@@ -76,10 +101,10 @@ pub fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
         tenant: args.tenant,
         timeout: std::time::Duration::from_millis(timeout.as_millis()),
         headers,
-        slos_dir,
+        specs,
         argocd: args.argocd.then_some(args.argocd_bin),
         allow_write: args.allow_write,
-        at: args.at,
+        at,
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,11 +9,11 @@
 
 mod argocd;
 mod catalog;
+
+pub use catalog::SpecSource;
 mod explain;
 mod server;
 mod tools;
-
-use std::path::PathBuf;
 
 use anyhow::Context;
 use rmcp::ServiceExt;
@@ -27,7 +27,8 @@ pub struct Config {
     pub timeout: std::time::Duration,
     /// Extra headers for Prometheus, e.g. `X-Scope-OrgID: t1`.
     pub headers: Vec<(String, String)>,
-    pub slos_dir: Option<PathBuf>,
+    /// The specs, and how to read them.
+    pub specs: SpecSource,
     /// The `argocd` executable when the ArgoCD tools are on.
     pub argocd: Option<String>,
     pub allow_write: bool,
@@ -53,12 +54,12 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         deny_partial: true,
     })
     .context("configuring the Prometheus client")?;
-    if let Some(dir) = &config.slos_dir {
-        catalog::Catalog::load(Some(dir)).map_err(anyhow::Error::msg)?;
+    if config.specs.dir.is_some() {
+        catalog::Catalog::load(&config.specs).map_err(anyhow::Error::msg)?;
     }
     let state = tools::State {
         client,
-        slos_dir: config.slos_dir,
+        specs: config.specs,
         at: config.at,
         argocd: config.argocd,
         allow_write: config.allow_write,

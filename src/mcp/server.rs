@@ -261,7 +261,7 @@ const RULES_PREFIX: &str = "slogen://rules/";
 impl SloServer {
     async fn catalog(&self) -> Result<Catalog, ErrorData> {
         let s = self.state.clone();
-        tokio::task::spawn_blocking(move || Catalog::load(s.slos_dir.as_deref()))
+        tokio::task::spawn_blocking(move || Catalog::load(&s.specs))
             .await
             .map_err(|e| ErrorData::internal_error(e.to_string(), None))?
             .map_err(|e| ErrorData::internal_error(e, None))

@@ -5,7 +5,6 @@
 //! here, so the logic reads (and tests) without the protocol; `server.rs` is the wiring.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -15,7 +14,7 @@ use crate::duration::Duration;
 use crate::live::{self, round, Selector, SloStatus};
 use crate::prom::Client;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, SpecSource};
 use super::explain::{self, Explanation};
 use crate::live::trend::{self, Trend};
 use crate::live::violations::{self, Violation};
@@ -24,7 +23,7 @@ use crate::timefmt::rfc3339;
 /// What the server was started with.
 pub(crate) struct State {
     pub client: Client,
-    pub slos_dir: Option<PathBuf>,
+    pub specs: SpecSource,
     /// Evaluate at this Unix time instead of now (for reviews of past incidents).
     pub at: Option<f64>,
     /// The `argocd` executable, when `--argocd` is on.
@@ -43,7 +42,7 @@ impl State {
     }
 
     fn catalog(&self) -> Result<Catalog, String> {
-        Catalog::load(self.slos_dir.as_deref())
+        Catalog::load(&self.specs)
     }
 }
 
@@ -154,16 +153,39 @@ fn statuses(
         Ok(v) => Ok(v),
         Err(e @ crate::prom::Error::NoData { .. }) => {
             let catalog = state.catalog()?;
-            match service.map(|s| (s, catalog.service_slos(s))) {
-                Some((s, Err(lookup))) => Err(format!(
-                    "{}; Prometheus has no SLO of it either",
-                    lookup.message(s, slo)
-                )),
+            match service {
+                Some(s) if catalog.service_slos(s).is_err() => {
+                    Err(unknown_service(state, &catalog, s))
+                }
                 _ => Err(e.to_string()),
             }
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Names a service that neither the specs nor Prometheus know, with the services each has.
+fn unknown_service(state: &State, catalog: &Catalog, service: &str) -> String {
+    let in_specs = catalog.services();
+    let specs = if in_specs.is_empty() {
+        "no SLO specs are loaded (start slogen mcp with -i DIR)".to_string()
+    } else {
+        format!("services in the specs: {}", in_specs.join(", "))
+    };
+    let prometheus = match trend::running(&state.client, state.now()) {
+        Ok(running) => {
+            let mut services: Vec<String> = running.into_iter().map(|r| r.service).collect();
+            services.sort();
+            services.dedup();
+            if services.is_empty() {
+                "Prometheus runs no SLO rules".to_string()
+            } else {
+                format!("in Prometheus: {}", services.join(", "))
+            }
+        }
+        Err(e) => format!("Prometheus could not be asked: {e}"),
+    };
+    format!("unknown service {service:?}: neither the specs nor Prometheus have an SLO of it ({specs}; {prometheus})")
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -427,8 +449,7 @@ pub(crate) fn list_slos(
         });
     }
     if let (Some(s), true) = (service, entries.is_empty()) {
-        let known = catalog.services();
-        return Err(format!("unknown service {s:?}: neither the specs nor Prometheus have an SLO of it (services in the specs: {})", known.join(", ")));
+        return Err(unknown_service(state, &catalog, s));
     }
     entries.sort_by(|a, b| a.id.cmp(&b.id));
     let spec_errors: Vec<String> = catalog

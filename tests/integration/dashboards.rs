@@ -514,7 +514,7 @@ fn provisioning_writes_grafanas_file_provider() {
     );
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("error: --provisioning writes the provider for --format json"),
+        err.starts_with("error: --provisioning writes the provider for --output-format json"),
         "{err}"
     );
     let (code, _, err) = run(tmp.path(), &["dashboards", "-i", "slos", "-o", "slos"]);

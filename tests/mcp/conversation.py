@@ -67,7 +67,8 @@ def rfc3339(t):
 
 
 def params(extra=(), env=None, prometheus=None):
-    args = ["mcp", "--prometheus-url", prometheus or ARGS.prometheus, "--slos", ARGS.slos, "--at", str(ARGS.at)]
+    # `--slos` is the older name of `-i`; `--at` takes RFC 3339 as well as Unix seconds.
+    args = ["mcp", "--prometheus-url", prometheus or ARGS.prometheus, "--slos", ARGS.slos, "--at", rfc3339(ARGS.at)]
     e = {"PROMETHEUS_TOKEN": TOKEN}
     e.update(env or {})
     return StdioServerParameters(command=ARGS.slogen, args=args + list(extra), env=e)
@@ -249,6 +250,8 @@ async def main_conversation():
         # Error paths: tool errors, and the server keeps serving.
         r, text = await call(s, "query_error_budget", {"service": "nope"})
         check(r.is_error and "unknown service \"nope\"" in text[0] and "tr-web" in text[0], "unknown service is a tool error naming known ones", text)
+        check("in Prometheus: " in text[0] and "checkout" in text[0],
+              "the unknown-service error names the services Prometheus has too (checkout has no spec)", text)
         r, text = await call(s, "get_deployment_risk", {"service": "nope"})
         check(r.is_error and "unknown service" in text[0], "unknown service for the risk", text)
         r, text = await call(s, "explain_slo", {"service": "tr-web", "slo": "nope"})
