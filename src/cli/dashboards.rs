@@ -234,7 +234,7 @@ fn policy_levels(path: Option<&Path>) -> anyhow::Result<Levels> {
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading policy file {}", path.display()))?;
-    let policy = parse_policy(&text, GatePolicy::default())
+    let policy = parse_policy(&text, GatePolicy::default(), &path.display().to_string())
         .map_err(|e| anyhow::anyhow!("policy file {}: {e}", path.display()))?;
     Ok(policy.levels)
 }

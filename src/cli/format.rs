@@ -250,6 +250,16 @@ pub fn paint_line(line: &str) -> String {
     line.to_string()
 }
 
+/// Prints `warning: message` on stderr, `warning` coloured when stderr is a terminal.
+pub fn eprint_warning(message: &str) {
+    let paint = Paint::of(Stream::Stderr);
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}: {message}",
+        paint.warning("warning")
+    );
+}
+
 /// Renders JSON the way every command prints it: pretty, with a final newline.
 pub fn json_text<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(value).context("rendering JSON")? + "\n")

@@ -12,6 +12,10 @@
 //! - [`trend`]: what Prometheus runs (`sloth_slo_info`) and an SLI over a range;
 //! - [`report`]: the periodic report's rows.
 //!
+//! In JSON every type here reads the same way: objectives as `objective_ratio` and
+//! `objective_percent`, budgets as `budget_remaining_ratio` and `budget_remaining_percent`,
+//! times as RFC 3339 strings.
+//!
 //! It never prints, renders or serves; all IO goes through [`crate::prom`]. Decisions on top of
 //! these facts (policy levels, the gate) live in [`crate::budget::policy`].
 
@@ -105,7 +109,7 @@ pub struct FiringAlert {
 }
 
 /// The error-budget state of one SLO at one instant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SloStatus {
     /// `sloth_id`.
     pub id: String,
@@ -122,6 +126,43 @@ pub struct SloStatus {
     pub burn_rate: Option<f64>,
     /// Firing alerts, sorted.
     pub alerts: Vec<FiringAlert>,
+}
+
+impl Serialize for SloStatus {
+    /// The shared JSON names: `objective_ratio` and `objective_percent`,
+    /// `budget_remaining_ratio` and `budget_remaining_percent` (`null` when unknown: missing or
+    /// NaN; `missing_reason` says why).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            id: &'a str,
+            service: &'a str,
+            slo: &'a str,
+            objective_ratio: f64,
+            objective_percent: f64,
+            period_days: Option<f64>,
+            budget_remaining_ratio: Option<f64>,
+            budget_remaining_percent: Option<f64>,
+            burn_rate: Option<f64>,
+            alerts: &'a [FiringAlert],
+            missing_reason: Option<&'static str>,
+        }
+        let budget = self.known_budget();
+        Json {
+            id: &self.id,
+            service: &self.service,
+            slo: &self.slo,
+            objective_ratio: self.objective,
+            objective_percent: round(self.objective * 100.0, 6),
+            period_days: self.period_days,
+            budget_remaining_ratio: budget,
+            budget_remaining_percent: budget.map(|b| round(b * 100.0, 4)),
+            burn_rate: self.burn_rate.filter(|b| b.is_finite()),
+            alerts: &self.alerts,
+            missing_reason: self.missing_reason(),
+        }
+        .serialize(s)
+    }
 }
 
 impl SloStatus {

@@ -11,6 +11,7 @@ use super::budget_failures::{run, run_env};
 use super::http_stub::Stub;
 use super::prom_fixture::fixture;
 use super::prom_model::{slo, slos, DAY, END, PERIOD, REPORT_SINCE};
+use slogen::budget::policy::Levels;
 
 /// When the backfill last recorded `metric` for `id` at or before `at`. Prometheus offsets
 /// each rule group's evaluations by a hash of its name and file, so recordings are not on the
@@ -178,13 +179,19 @@ fn budget_json_carries_exact_values_and_nan_reasons() {
     assert_eq!(items.len(), 2);
     for item in items {
         let m = slo(item["id"].as_str().expect("id"));
-        let got = item["budget_remaining"].as_f64().expect("a number");
+        let got = item["budget_remaining_ratio"].as_f64().expect("a number");
         assert!(
             (got - expected(m.id).remaining).abs() < 1e-9,
             "{}: {got}",
             m.id
         );
-        assert!((item["objective"].as_f64().unwrap() - m.objective).abs() < 1e-12);
+        let percent = item["budget_remaining_percent"].as_f64().unwrap();
+        assert!((percent - got * 100.0).abs() < 1e-4, "{percent}");
+        assert!((item["objective_ratio"].as_f64().unwrap() - m.objective).abs() < 1e-12);
+        assert!((item["objective_percent"].as_f64().unwrap() - m.objective * 100.0).abs() < 1e-9);
+        let level = Levels::default().level(got);
+        assert_eq!(item["policy_level"], level.name());
+        assert_eq!(item["policy_advice"], level.advice());
         assert_eq!(item["period_days"].as_f64(), Some(30.0));
         assert_eq!(item["service"], "tr-web");
     }
@@ -200,12 +207,13 @@ fn budget_json_carries_exact_values_and_nan_reasons() {
         "json",
     ]);
     let v: Value = serde_json::from_str(&quiet.stdout).expect("json");
-    assert_eq!(v["slos"][0]["budget_remaining"], Value::Null);
+    assert_eq!(v["slos"][0]["budget_remaining_ratio"], Value::Null);
     assert_eq!(
-        v["slos"][0]["no_data_reason"],
+        v["slos"][0]["missing_reason"],
         "the error budget is NaN (no traffic in the period)"
     );
     assert_eq!(v["slos"][0]["policy_level"], Value::Null);
+    assert_eq!(v["evaluated_at"], "2026-01-01T00:00:00Z");
 }
 
 #[test]
@@ -228,16 +236,22 @@ fn gate_allows_blocks_and_cannot_decide() {
 
     let r = gate(&["--service", "tr-web"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, format!(
-        "allow: lowest error budget is tr-web-requests-availability at {left}, minimum 10.00% (policy: be cautious with risky changes)\n"
+        "allow: lowest error budget is tr-web-requests-availability at {left}, minimum 10.00% (the default) (policy: be cautious with risky changes)\n"
     ).as_str()));
 
     let r = gate(&["--service", "tr-web", "--min-budget", "40%"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
-        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 40.00% (policy: be cautious with risky changes)\n"
+        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 40.00% (--min-budget 40%) (policy: be cautious with risky changes)\n"
     ).as_str()));
 
     let burn = expected("api-gateway-requests-availability").burn;
-    let r = gate(&["--service", "api-gateway", "--max-burn-rate", "10"]);
+    let r = gate(&[
+        "--service",
+        "api-gateway",
+        "--max-burn-rate",
+        "10",
+        "--allow-firing",
+    ]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
         "block: api-gateway-requests-availability burns its error budget at {burn:.2}x, above the maximum 10x (policy: ship freely)\n"
     ).as_str()));
@@ -292,7 +306,7 @@ fn gate_policy_file_changes_thresholds() {
         p,
     ]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
-        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 35.00% (policy: ship freely)\n"
+        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 35.00% (min_budget: 35% in {p}) (policy: ship freely)\n"
     ).as_str()));
     // A flag wins over the file.
     let r = run(&[
@@ -306,9 +320,15 @@ fn gate_policy_file_changes_thresholds() {
         "--policy",
         p,
         "--min-budget",
-        "5",
+        "0.05",
     ]);
     assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("minimum 5.00% (--min-budget 0.05 read as a ratio)"),
+        "{}",
+        r.stdout
+    );
 
     std::fs::write(&policy, "min_budget: lots\n").unwrap();
     let r = run(&[
@@ -323,7 +343,7 @@ fn gate_policy_file_changes_thresholds() {
     assert_eq!(r.code, 2);
     assert!(
         r.stdout.starts_with(&format!(
-            "undecided: cannot decide: policy file {}: min_budget: \"lots\" is not a percentage",
+            "undecided: cannot decide: policy file {}: min_budget: \"lots\" is not a share",
             policy.display()
         )),
         "{}",
@@ -530,6 +550,73 @@ fn report_posts_the_markdown_summary_to_slack() {
     assert_eq!(
         r.stderr,
         "error: posting the report to Slack: the webhook answered HTTP 404: no_service\n"
+    );
+}
+
+/// Issue 16, defect 5: the gate allowed deploys while a page alert fired (budget 80%, burning
+/// at 20x). A firing page alert of the selected service blocks by default; `--allow-firing` or
+/// `allow_firing: true` turn that off.
+#[test]
+fn gate_blocks_while_a_page_alert_fires() {
+    let f = fixture();
+    let t = end();
+    let gateway = slo("api-gateway-requests-availability");
+    assert!(gateway.alert_condition(END, true), "the model pages at END");
+    let ex = expected(gateway.id);
+    assert!(ex.remaining > 0.5, "plenty of budget: {}", ex.remaining);
+    let base = [
+        "gate",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        t.as_str(),
+        "--service",
+        "api-gateway",
+    ];
+    let r = run(&base);
+    assert_eq!((r.code, r.stdout.as_str()), (1, format!(
+        "block: api-gateway-requests-availability is paging: ApiGatewayHighErrorRate is firing (burn rate {:.2}x); deploys wait for the incident (allow them with --allow-firing or allow_firing: true) (policy: ship freely)\n",
+        ex.burn
+    ).as_str()));
+    let r = run(&[&base[..], &["--allow-firing"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(&policy, "allow_firing: true\n").unwrap();
+    let r = run(&[&base[..], &["--policy", policy.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    // --format json: the same decision, with the policy's vocabulary.
+    let r = run(&[&base[..], &["--format", "json", "--min-budget", "0.1"]].concat());
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["verdict"], "block");
+    assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["policy_level"], "ship_freely");
+    assert_eq!(v["policy_advice"], "ship freely");
+    assert_eq!(v["min_budget_ratio"].as_f64(), Some(0.1));
+    assert_eq!(v["min_budget_origin"], "--min-budget 0.1 read as a ratio");
+    assert_eq!(v["evaluated_at"], "2026-01-01T00:00:00Z");
+    assert!((v["lowest_budget_ratio"].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+
+    // A time as RFC 3339 means the same instant as Unix seconds.
+    let rfc = run(&[
+        "gate",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        "2026-01-01T00:00:00Z",
+        "--service",
+        "api-gateway",
+    ]);
+    assert_eq!((rfc.code, &rfc.stdout), (1, &run(&base).stdout));
+
+    // A bare number is a ratio: 10 would be 1000%, so it is refused, saying how to write it.
+    let r = run(&[&base[..], &["--min-budget", "10"]].concat());
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stdout,
+        "undecided: cannot decide: --min-budget: \"10\" is not a ratio in [0, 1]; for 10 percent write 10%\n"
     );
 }
 

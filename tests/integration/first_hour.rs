@@ -447,6 +447,7 @@ fn colour_only_on_a_terminal_and_never_when_asked_not_to() {
     for args in [
         format!("lint {bad_spec}"),
         "validate -i nosuchdir".to_string(),
+        "gate --prometheus-url http://127.0.0.1:9 --timeout 1s".to_string(),
     ] {
         let coloured = on_terminal(&args, &[]);
         assert!(
