@@ -32,6 +32,7 @@ pub mod outputs;
 pub mod prom_args;
 pub mod report;
 pub mod report_render;
+pub mod report_slack;
 pub mod schema;
 pub mod specset;
 pub mod test_rules;

@@ -10,6 +10,7 @@
 //!   `slo:current_burn_rate:ratio` and `ALERTS`;
 //! - [`violations`]: which burn-rate window pairs hold, and since when;
 //! - [`trend`]: what Prometheus runs (`sloth_slo_info`) and an SLI over a range;
+//! - [`coverage`]: how much of a range holds data ("data covers 3 of 30 days");
 //! - [`report`]: the periodic report's rows.
 //!
 //! In JSON every type here reads the same way: objectives as `objective_ratio` and
@@ -19,6 +20,7 @@
 //! It never prints, renders or serves; all IO goes through [`crate::prom`]. Decisions on top of
 //! these facts (policy levels, the gate) live in [`crate::budget::policy`].
 
+pub mod coverage;
 pub mod report;
 pub mod trend;
 pub mod violations;

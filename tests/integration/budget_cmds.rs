@@ -10,7 +10,7 @@ use slogen::timefmt::format_utc;
 use super::budget_failures::{run, run_env};
 use super::http_stub::Stub;
 use super::prom_fixture::fixture;
-use super::prom_model::{slo, slos, DAY, END, PERIOD, REPORT_SINCE};
+use super::prom_model::{slo, slos, DAY, END, HOUR, PERIOD, REPORT_SINCE, STEP};
 use slogen::budget::policy::Levels;
 
 /// When the backfill last recorded `metric` for `id` at or before `at`. Prometheus offsets
@@ -373,6 +373,7 @@ fn expected_report_rows() -> Vec<String> {
         let ex = expected(id);
         let mean = m.mean_ratio(END as f64, REPORT_SINCE, ex.grid);
         let consumed = mean * REPORT_SINCE as f64 / PERIOD as f64 / m.error_budget();
+        let policy = Levels::default().level(ex.remaining).advice();
         let mut alerts = Vec::new();
         for (page, sev) in [(true, "page"), (false, "ticket")] {
             let n = m.alert_episodes(start, END, page);
@@ -386,7 +387,7 @@ fn expected_report_rows() -> Vec<String> {
             alerts.join(", ")
         };
         rows.push(format!(
-            "| {id} | {objective} | {:.4}% | {} | {} (30d) | {alerts} |",
+            "| {id} | {objective} | {:.4}% | {} | {} (30d) | {policy} | {alerts} |",
             (1.0 - mean) * 100.0,
             pct(consumed),
             pct(ex.remaining),
@@ -406,6 +407,8 @@ fn report_markdown_matches_the_traffic_model() {
         &end(),
         "--since",
         "2d",
+        "--format",
+        "markdown",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = &r.stdout;
@@ -424,7 +427,8 @@ fn report_markdown_matches_the_traffic_model() {
         assert_eq!(format!("{body} |"), want, "\n{md}");
         assert_eq!(spark.chars().count(), 49, "{spark}");
     }
-    assert!(md.contains("| quiet-batch-jobs-success | 99% | NaN (no traffic) | NaN (no traffic) | NaN (no traffic) (30d) | none |"), "{md}");
+    assert!(md.contains("| quiet-batch-jobs-success | 99% | NaN (no traffic) | NaN (no traffic) | NaN (no traffic) (30d) | unknown | none | no data |"), "{md}");
+    assert!(!md.contains("Data coverage"), "every window has data: {md}");
     // The incident's six hours at 7.2% are tr-web's worst; the first three are listed.
     let m = slo("tr-web-requests-availability");
     let worst = m.worst_hours(END - REPORT_SINCE, END, expected(m.id).grid);
@@ -474,8 +478,20 @@ fn report_json_and_html() {
         Some(u64::from(m.alert_episodes(END - REPORT_SINCE, END, true)))
     );
     let last = s["budget_series"].as_array().unwrap().last().unwrap();
-    assert_eq!(last[0].as_f64(), Some(END as f64));
-    assert!((last[1].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+    assert_eq!(last["time"], "2026-01-01T00:00:00Z");
+    assert!((last["budget_remaining_ratio"].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+    assert_eq!(
+        (v["start"].as_str(), v["end"].as_str()),
+        (Some("2025-12-30T00:00:00Z"), Some("2026-01-01T00:00:00Z"))
+    );
+    assert_eq!(s["policy_level"], "ship_freely");
+    assert_eq!(s["policy_advice"], "ship freely");
+    assert_eq!(s["window_coverage"]["complete"], true);
+    assert!(s["worst_periods"][0]["start"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(s["status"]["objective_percent"].as_f64(), Some(99.95));
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.html");
@@ -508,8 +524,10 @@ fn report_json_and_html() {
     assert!(html.contains(&pct(expected("tr-web-requests-availability").remaining)));
 }
 
+/// Issue 16, defect 7: Slack got a Markdown table, which it shows as raw pipes. Now a Block
+/// Kit message: a header, one section per SLO at risk with its policy level, and links.
 #[test]
-fn report_posts_the_markdown_summary_to_slack() {
+fn report_posts_block_kit_to_slack() {
     let f = fixture();
     let slack = Stub::start(200, "text/plain", "ok");
     let t = end();
@@ -523,8 +541,9 @@ fn report_posts_the_markdown_summary_to_slack() {
         "2d",
         "--service",
         "tr-web",
+        "--report-url",
+        "https://reports.example.com/slo/2026-01-01.html",
     ];
-    let md = run(&args).stdout;
     let r = run_env(
         &args,
         &[(
@@ -541,15 +560,61 @@ fn report_posts_the_markdown_summary_to_slack() {
         Some("application/json")
     );
     let payload: Value = serde_json::from_str(&reqs[0].body).expect("json payload");
-    assert_eq!(payload, serde_json::json!({ "text": md }));
+    let blocks = payload["blocks"].as_array().expect("Block Kit blocks");
+    assert!(!reqs[0].body.contains("|---|"), "no Markdown table");
+    // Slack's limits: at most 50 blocks, a plain-text header of at most 150 characters.
+    assert!(blocks.len() <= 50);
+    assert_eq!(blocks[0]["type"], "header");
+    assert_eq!(blocks[0]["text"]["type"], "plain_text");
+    let header = blocks[0]["text"]["text"].as_str().unwrap();
+    assert!(
+        header.starts_with("SLO report: ") && header.chars().count() <= 150,
+        "{header}"
+    );
+    assert!(payload["text"]
+        .as_str()
+        .unwrap()
+        .contains("2 SLO(s), 1 at risk"));
+    let context = blocks[1]["elements"][0]["text"].as_str().unwrap();
+    assert!(
+        context.contains("<https://reports.example.com/slo/2026-01-01.html|Full report>"),
+        "{context}"
+    );
+    // tr-web's availability spent 60% of its budget in an incident inside the window and paged:
+    // at risk. Its latency SLO ships freely without alerts: not listed.
+    let sections: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b["type"] == "section")
+        .map(|b| b["text"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections.len(), 1, "{sections:#?}");
+    let avail = sections[0];
+    assert!(avail.contains("*tr-web-requests-availability*"), "{avail}");
+    let left = expected("tr-web-requests-availability").remaining;
+    let level = Levels::default().level(left);
+    assert_eq!(level.name(), "cautious");
+    assert!(
+        avail.contains(&format!("policy *cautious*: {}", level.advice())),
+        "{avail}"
+    );
+    assert!(
+        avail.contains(&format!("Budget left *{}*", pct(left))),
+        "{avail}"
+    );
+    assert!(avail.contains("TrWebHighErrorRate (page)"), "{avail}");
+    let link = format!("<{}/graph?g0.expr=slo%3Aperiod_error_budget_remaining%3Aratio%7Bsloth_id%3D%22tr-web-requests-availability%22%7D&amp;g0.tab=0&amp;g0.range_input=2d|Budget in Prometheus>", f.url);
+    assert!(avail.contains(&link), "{avail}\n{link}");
 
     // A webhook that refuses the post fails the run.
     let broken = Stub::start(404, "text/plain", "no_service");
     let r = run(&[&args[..], &["--slack-webhook", &broken.url]].concat());
     assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        "error: posting the report to Slack: the webhook answered HTTP 404: no_service\n"
+    assert!(
+        r.stderr.ends_with(
+            "error: posting the report to Slack: the webhook answered HTTP 404: no_service\n"
+        ),
+        "{}",
+        r.stderr
     );
 }
 
@@ -618,6 +683,119 @@ fn gate_blocks_while_a_page_alert_fires() {
         r.stdout,
         "undecided: cannot decide: --min-budget: \"10\" is not a ratio in [0, 1]; for 10 percent write 10%\n"
     );
+}
+
+/// Issue 16, defect 6: with less history than the window, the report showed a consumed budget
+/// over the whole window (more than the budget left allows) and hours before the data began.
+/// The fixture's SLI recording starts 32 days and 1 hour before END: a 40-day report covers 32
+/// of its days, and every figure is computed over them.
+#[test]
+fn report_computes_over_the_history_prometheus_holds() {
+    let f = fixture();
+    let t = end();
+    let id = "tr-web-requests-availability";
+    let m = slo(id);
+    let ex = expected(id);
+    let history_start = END - REPORT_SINCE - HOUR - PERIOD;
+    // Where the recording begins, read from Prometheus directly.
+    let first = sample_time(
+        "slo:sli_error:ratio_rate5m",
+        id,
+        (history_start + STEP) as f64,
+    );
+    assert!(
+        first >= history_start as f64 && first < (history_start + STEP) as f64,
+        "{first}"
+    );
+    let since = 40 * DAY;
+    let args = |format: &str| {
+        run(&[
+            "report",
+            "--prometheus-url",
+            f.url.as_str(),
+            "--time",
+            t.as_str(),
+            "--since",
+            "40d",
+            "--service",
+            "tr-web",
+            "--format",
+            format,
+        ])
+    };
+    let json = args("json");
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let s = v["slos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"]["id"] == id)
+        .unwrap();
+    let covered = END as f64 - first;
+    let cov = &s["window_coverage"];
+    assert_eq!(cov["complete"], false);
+    assert_eq!(
+        cov["covered_from"].as_str(),
+        Some(slogen::timefmt::rfc3339(first).as_str())
+    );
+    assert!((cov["covered_days"].as_f64().unwrap() - covered / DAY as f64).abs() < 1e-9);
+    assert_eq!(cov["requested_days"].as_f64(), Some(40.0));
+    // Over the covered part only: the mean of the samples that exist, times the days that
+    // have them, as a share of the 30-day budget.
+    let mean = m.mean_ratio(END as f64, END - first as i64, ex.grid);
+    let consumed = mean * covered / PERIOD as f64 / m.error_budget();
+    let got = s["budget_consumed"].as_f64().unwrap();
+    assert!((got - consumed).abs() < 1e-6, "{got} vs {consumed}");
+    let nominal = mean * since as f64 / PERIOD as f64 / m.error_budget();
+    assert!(
+        (got - nominal).abs() > 0.1,
+        "not over the whole window: {got} vs {nominal}"
+    );
+    assert!((s["sli"].as_f64().unwrap() - (1.0 - mean)).abs() < 1e-9);
+    for w in s["worst_periods"].as_array().unwrap() {
+        let start = slogen::timefmt::parse_time(w["start"].as_str().unwrap()).unwrap();
+        assert!(start >= first, "a worst hour before the data began: {w}");
+    }
+    // The period (30 days) is covered throughout.
+    assert_eq!(s["period_coverage"]["complete"], true);
+
+    let md = args("markdown").stdout;
+    assert!(
+        md.contains(&format!(
+            "- {id}: data covers 32 of 40 days (since {}); the SLI and the budget consumed are computed over those",
+            format_utc(first)
+        )),
+        "{md}"
+    );
+    let text = args("text").stdout;
+    assert!(text.contains("Data coverage:"), "{text}");
+
+    // A window within the period never shows more consumed than the period has used.
+    let r = run(&[
+        "report",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        t.as_str(),
+        "--since",
+        "30d",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    for s in v["slos"].as_array().unwrap() {
+        if let (Some(c), Some(left)) = (
+            s["budget_consumed"].as_f64(),
+            s["status"]["budget_remaining_ratio"].as_f64(),
+        ) {
+            assert!(
+                c <= 1.0 - left + 1e-9,
+                "{}: consumed {c}, left {left}",
+                s["status"]["id"]
+            );
+        }
+    }
 }
 
 #[test]

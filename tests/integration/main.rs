@@ -6,6 +6,7 @@ mod alertmanager_windows;
 mod budget_cmds;
 mod budget_failures;
 mod check;
+mod cli_doc;
 mod crashsafe;
 mod dashboards;
 mod dashboards_prom;
