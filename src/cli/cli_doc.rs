@@ -66,7 +66,11 @@ pub fn formats(c: &Command) -> Vec<String> {
 fn input(c: &Command) -> String {
     let mut parts = Vec::new();
     if let Some(a) = long(c, "input") {
-        let mut p = "specs: `-i/--input FILE|DIR`".to_string();
+        let folder_only = a
+            .get_value_names()
+            .is_some_and(|n| n.iter().any(|n| n.as_str() == "DIR"));
+        let what = if folder_only { "DIR" } else { "FILE|DIR" };
+        let mut p = format!("specs: `-i/--input {what}`");
         if repeatable(&a) {
             p.push_str(" (repeatable)");
         }
