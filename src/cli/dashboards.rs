@@ -83,7 +83,9 @@ pub struct DashboardsArgs {
     #[arg(long, value_name = "PATH")]
     pub policy: Option<PathBuf>,
     /// Write nothing; exit 1 with a diff per dashboard that is missing, changed or orphaned.
-    #[arg(long = "check", conflicts_with = "prune")]
+    /// With --prune as well, nothing is removed either (as for `generate`: a hook's arguments
+    /// plus --check make a read-only check).
+    #[arg(long = "check")]
     pub check: bool,
     /// Remove dashboards under -o that slogen generated but no SLO produces any more.
     #[arg(long = "prune")]
