@@ -106,7 +106,24 @@ fn output(c: &Command) -> String {
             .get_value_names()
             .and_then(|n| n.first())
             .map_or("PATH".to_string(), |n| n.to_string());
-        parts.push(format!("files: `-o {value}`"));
+        let mut p = format!("files: `-o {value}`");
+        if let Some(a) = long(c, "output-format") {
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() {
+                p.push_str(&format!(" as `--output-format` {}", values.join(", ")));
+            }
+        }
+        for flag in ["check", "prune"] {
+            if long(c, flag).is_some() {
+                p.push_str(&format!(", `--{flag}`"));
+            }
+        }
+        parts.push(p);
     }
     if long(c, "out-dir").is_some() {
         parts.push("files: `--out-dir DIR`".into());
@@ -143,9 +160,15 @@ Every command follows these, so a script written for one works with the next:
   `--slo-period-windows-path`, …). `generate` and `validate` keep Sloth's `-i`
   (`SLOTH_INPUT`); the positional paths that `lint`, `explain` and `test-rules` took before
   still work. `mcp --slos` is an alias of `mcp -i`.
+- **Prometheus.** `budget`, `gate`, `report` and `mcp` take the same connection flags:
+  `--prometheus-url` (`PROMETHEUS_URL`), `--prometheus-token-file` (or `PROMETHEUS_TOKEN`,
+  `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`; never a secret on the command line), `-H`,
+  `--timeout`, `--engine`, `--tenant` and `--time` (`mcp --at` is the same flag).
 - **Output format.** `--format text` (the default, for people) and `--format json` (for
   programs), plus the command's extras (`sarif`, `github`, `markdown`, `html`). `human` and
-  `table`, earlier names of `text`, are still accepted.
+  `table`, earlier names of `text`, are still accepted. What a command writes into files is
+  chosen with `--output-format` (`generate`: rules files or `PrometheusRule` objects;
+  `dashboards`: dashboard JSON or ConfigMaps).
 - **JSON.** Objectives as `objective_ratio` (0.999) and `objective_percent` (99.9), budgets as
   `budget_remaining_ratio` and `budget_remaining_percent`, policy levels as `policy_level`
   (`ship_freely`, `cautious`, `focus_on_reliability`, `freeze`) with `policy_advice` beside,
@@ -158,7 +181,10 @@ Every command follows these, so a script written for one works with the next:
   (cautious), red (focus on reliability) and bold red (freeze).
 - **Files.** Every file written goes through one atomic path: a temporary file beside it, then
   a rename; new files get `0666` less the umask, a replaced file keeps its mode, and one run at
-  a time writes into a folder (`SLOGEN_LOCK_WAIT` seconds of waiting, 60 by default).
+  a time writes into a folder (`SLOGEN_LOCK_WAIT` seconds of waiting, 60 by default). Where a
+  command writes a tree of generated files (`generate`, `dashboards`), `--check` writes nothing
+  and exits 1 with a diff when an output is missing, changed or orphaned, and `--prune` removes
+  the orphans.
 ";
 
 /// The flags that take a time, listed so none is missed.
