@@ -522,6 +522,36 @@ fn report_json_and_html() {
         "the quiet SLO has no chart"
     );
     assert!(html.contains(&pct(expected("tr-web-requests-availability").remaining)));
+
+    // Issue 16, defect 1: the report file is created as any new file is (0666 less this
+    // process's umask, the mode a plain create gives beside it), and a chmod survives the
+    // next report.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    assert_eq!(
+        mode(&out),
+        mode(&probe),
+        "a new report gets the umask's mode"
+    );
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = run(&[
+        "report",
+        "--prometheus-url",
+        &f.url,
+        "--time",
+        &t,
+        "--since",
+        "1d",
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(std::fs::read_to_string(&out).unwrap(), html, "rewritten");
+    assert_eq!(mode(&out), 0o640, "a replaced report keeps its mode");
 }
 
 /// Issue 16, defect 7: Slack got a Markdown table, which it shows as raw pipes. Now a Block

@@ -73,6 +73,12 @@ fn outputs_follow_the_umask_and_keep_a_chmod() {
     }
     ok(slogen_with_umask(d, "022", &["init", "scaffold"]));
     assert_eq!(mode(&d.join("scaffold/slos/example.yaml")), 0o644, "init");
+    ok(slogen_with_umask(
+        d,
+        "027",
+        &["dashboards", "-i", "slos", "-o", "dash"],
+    ));
+    assert_eq!(mode(&d.join("dash/slo-overview.json")), 0o640, "dashboards");
 
     // A replaced output keeps the mode it was given.
     let out = d.join("gen/tr-web.yaml");
@@ -474,4 +480,43 @@ fn colour_only_on_a_terminal_and_never_when_asked_not_to() {
         .output()
         .unwrap();
     assert!(!text(&piped.stdout).contains(ESC));
+}
+
+/// Defect 8: `scripts/test` ran `pkill -x prometheus`, which stops a developer's own
+/// Prometheus. No script the project runs may stop processes by name; each stops only the
+/// processes it started, by PID.
+#[test]
+fn scripts_never_kill_by_name() {
+    let mut scripts: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["scripts", ".ci"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                scripts.push(p);
+            }
+        }
+    }
+    assert!(
+        scripts.iter().any(|p| p.ends_with("scripts/test")),
+        "{scripts:?}"
+    );
+    let by_name =
+        regex::Regex::new(r"\b(pkill|killall|pidof)\b|pgrep[^\n|]*\|\s*xargs\s+kill").unwrap();
+    for p in &scripts {
+        let Ok(body) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        for (n, line) in body.lines().enumerate() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            assert!(
+                !by_name.is_match(code),
+                "{}:{}: stops processes by name: {line}",
+                p.display(),
+                n + 1
+            );
+        }
+    }
 }

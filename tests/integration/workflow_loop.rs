@@ -231,10 +231,16 @@ fn init_generate_check_prune_and_pre_commit() {
         .unwrap();
     assert!(log.contains(&format!("slos/example.yaml:{line}:")), "{log}");
 
-    // 9. Issue 16: `page_alert:` in a Kubernetes spec (which spells it `pageAlert`) is ignored,
-    // and the page alert loses `severity: critical`, the label Alertmanager routes on. The lint
-    // hook fails the commit on it, and so does the lint step of the scaffolded workflow.
-    let misspelt = spec.replacen("pageAlert:", "page_alert:", 1);
+    // 9. Issue 16: `page_alert:` in a Kubernetes spec (which spells it `pageAlert`), or
+    // `pageAlert:` in a prometheus/v1 one (`page_alert`), is ignored, and the page alert loses
+    // `severity: critical`, the label Alertmanager routes on. The lint hook fails the commit on
+    // it, and so does the lint step of the scaffolded workflow.
+    let (right, wrong) = if spec.contains("pageAlert:") {
+        ("pageAlert", "page_alert")
+    } else {
+        ("page_alert", "pageAlert")
+    };
+    let misspelt = spec.replacen(&format!("{right}:"), &format!("{wrong}:"), 1);
     assert_ne!(misspelt, spec);
     std::fs::write(&spec_path, &misspelt).unwrap();
     ok(
@@ -254,12 +260,12 @@ fn init_generate_check_prune_and_pre_commit() {
     );
     let line = 1 + misspelt
         .lines()
-        .position(|l| l.contains("page_alert:"))
+        .position(|l| l.contains(&format!("{wrong}:")))
         .unwrap();
     assert!(
-        log.contains("error[L001]: unknown key `page_alert`")
+        log.contains(&format!("error[L001]: unknown key `{wrong}`"))
             && log.contains(&format!("slos/example.yaml:{line}:"))
-            && log.contains("did you mean `pageAlert`?"),
+            && log.contains(&format!("did you mean `{right}`?")),
         "{log}"
     );
     let workflow =
