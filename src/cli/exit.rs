@@ -22,4 +22,6 @@ pub const BUDGET: &str = "Exit status: 0 budgets read (NaN budgets included), 1 
 pub const GATE: &str = "Exit status: 0 allow, 1 block, 2 cannot decide (no data, a partial answer, Prometheus down, bad flags or policy).";
 pub const REPORT: &str = "Exit status: 0 report written (and posted), 1 bad flags, a failed write or Slack post, 2 Prometheus could not answer or no SLO matched, 3 the engine answered from part of its data (report written, flagged partial).";
 pub const DASHBOARDS: &str = "Exit status: 0 every dashboard written (with --check: every dashboard current), 1 a spec is invalid, a dashboard is stale (--check) or cannot be written.";
+pub const ALERTMANAGER: &str = "Exit status: 0 configuration printed or written (with --check: the file is current), 1 a spec is invalid, the file is stale (--check), --merge cannot read the configuration, or it cannot be written.";
+pub const INCIDENTS: &str = "Exit status: 0 stopped by SIGTERM or SIGINT after finishing the requests in flight, 1 bad flags, unreadable specs or state, or the address cannot be bound.";
 pub const VERSION: &str = "Exit status: 0.";

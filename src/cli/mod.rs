@@ -100,9 +100,11 @@ pub enum Command {
     #[command(after_help = exit::DASHBOARDS)]
     Dashboards(Box<dashboards::DashboardsArgs>),
     /// Print the Alertmanager configuration that routes the specs' SLO alerts (page, ticket).
+    #[command(after_help = exit::ALERTMANAGER)]
     Alertmanager(Box<alertmanager::AlertmanagerArgs>),
     /// Receive Alertmanager notifications and turn each alert group into an incident
     /// (GitHub issue, Slack message).
+    #[command(after_help = exit::INCIDENTS)]
     Incidents(Box<incidents::IncidentsArgs>),
     /// Print the version.
     #[command(after_help = exit::VERSION)]
