@@ -459,6 +459,33 @@ impl Generator {
         })
     }
 
+    /// How many SLOs a document declares, read from the spec as written (before validation),
+    /// so a document with one invalid SLO still counts all of them; `None` when the document
+    /// cannot be read that far (unknown format, bad YAML, wrong shape).
+    pub fn declared_slos(&self, doc: &Document) -> Option<usize> {
+        let kind = spec::detect(&doc.text)?;
+        let root = yaml::parse_one(&doc.text, doc.origin).ok()?;
+        match kind {
+            SpecKind::PrometheusV1 => Some(
+                sloth::read(&root, sloth::Flavor::PrometheusV1)
+                    .ok()?
+                    .slos
+                    .len(),
+            ),
+            SpecKind::Kubernetes => Some(
+                sloth::read(&root, sloth::Flavor::Kubernetes)
+                    .ok()?
+                    .slos
+                    .len(),
+            ),
+            SpecKind::OpenSloV1Alpha => openslo::v1alpha::read(&root).ok().map(|_| 1),
+            SpecKind::OpenSloV1 => match openslo::v1::read(&root).ok()? {
+                openslo::v1::Object::Slo(_) => Some(1),
+                _ => Some(0),
+            },
+        }
+    }
+
     /// Generates one document alone: its header and rules.
     pub fn generate_document(&self, doc: &Document) -> Result<(String, SloGroup), Vec<Problem>> {
         self.generate_document_in(doc, &FileContext::default())

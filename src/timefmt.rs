@@ -85,6 +85,23 @@ pub fn rfc3339(t: f64) -> String {
     )
 }
 
+/// Serializes Unix seconds as an RFC 3339 string (serde `serialize_with`), so every time in
+/// slogen's JSON reads the same way.
+pub fn serialize_rfc3339<S: serde::Serializer>(t: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+/// [`serialize_rfc3339`] for an optional time (`null` when absent).
+pub fn serialize_rfc3339_opt<S: serde::Serializer>(
+    t: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

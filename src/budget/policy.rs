@@ -4,7 +4,12 @@
 //! produces a [`GateDecision`]: allow, block, or cannot decide, with a one-line reason and the
 //! policy level of the SLO with the least budget. The default levels follow the common
 //! error-budget policy: more than 50% left ship freely, 20–50% be cautious, 5–20% focus on
-//! reliability, under 5% freeze features. A small YAML file can change every threshold.
+//! reliability, under 5% freeze features. A firing page alert blocks whatever the budget (an
+//! incident is going on), unless `allow_firing` is set. A small YAML file can change every
+//! threshold.
+//!
+//! Shares are written `10%` (a percentage) or `0.1` (a ratio in [0, 1]); [`parse_fraction`]
+//! accepts both and keeps which one was written, so messages can show how it was read.
 
 use std::fmt;
 
@@ -43,8 +48,8 @@ impl PolicyLevel {
         PolicyLevel::Freeze,
     ];
 
-    /// The level's name in JSON, URLs and CSS classes: `ship_freely`, `cautious`,
-    /// `focus_on_reliability`, `freeze`.
+    /// The level's name in JSON, MCP, configuration, URLs and CSS classes: `ship_freely`,
+    /// `cautious`, `focus_on_reliability`, `freeze`.
     pub fn name(self) -> &'static str {
         match self {
             PolicyLevel::ShipFreely => "ship_freely",
@@ -155,10 +160,15 @@ impl Levels {
 pub struct GatePolicy {
     /// Block when any selected SLO has less budget left than this ratio.
     pub min_budget: f64,
+    /// Where `min_budget` came from and how it was read, e.g. `--min-budget 0.1 read as a
+    /// ratio`; shown in the decision.
+    pub min_budget_origin: String,
     /// Block when any selected SLO burns faster than this (current 5m burn rate).
     pub max_burn_rate: Option<f64>,
     /// Allow when there is no data (no series, or NaN budgets) instead of "cannot decide".
     pub allow_no_data: bool,
+    /// Do not block on firing page alerts (by default an SLO that pages blocks).
+    pub allow_firing: bool,
     pub levels: Levels,
 }
 
@@ -166,8 +176,10 @@ impl Default for GatePolicy {
     fn default() -> Self {
         GatePolicy {
             min_budget: 0.1,
+            min_budget_origin: "the default".into(),
             max_burn_rate: None,
             allow_no_data: false,
+            allow_firing: false,
             levels: Levels::default(),
         }
     }
@@ -203,7 +215,22 @@ pub fn percent(ratio: f64) -> String {
     format!("{:.2}%", ratio * 100.0)
 }
 
+/// The first firing page alert of the statuses (most at risk first), with its SLO.
+pub fn firing_page(statuses: &[SloStatus]) -> Option<(&SloStatus, &crate::live::FiringAlert)> {
+    statuses.iter().find_map(|s| {
+        s.alerts
+            .iter()
+            .find(|a| a.severity == "page")
+            .map(|a| (s, a))
+    })
+}
+
 /// Decides whether to deploy from the statuses, or from the error that prevented reading them.
+///
+/// In order: no data at all (undecided, or allowed with `allow_no_data`); a firing page alert
+/// (block, unless `allow_firing`); an SLO without a known budget (undecided unless
+/// `allow_no_data`); the lowest budget under `min_budget` (block); a burn rate over
+/// `max_burn_rate` (block); else allow.
 pub fn decide(statuses: Result<&[SloStatus], &Error>, policy: &GatePolicy) -> GateDecision {
     let undecided = |reason: String| GateDecision {
         verdict: Verdict::Undecided,
@@ -225,6 +252,25 @@ pub fn decide(statuses: Result<&[SloStatus], &Error>, policy: &GatePolicy) -> Ga
     };
     let (known, unknown): (Vec<&SloStatus>, Vec<&SloStatus>) =
         statuses.iter().partition(|s| s.known_budget().is_some());
+    let lowest_known = known
+        .iter()
+        .filter_map(|s| s.known_budget())
+        .min_by(f64::total_cmp);
+    if let (Some((s, alert)), false) = (firing_page(statuses), policy.allow_firing) {
+        let burn = s
+            .burn_rate
+            .filter(|b| b.is_finite())
+            .map_or(String::new(), |b| format!(" (burn rate {b:.2}x)"));
+        return GateDecision {
+            verdict: Verdict::Block,
+            reason: format!(
+                "{} is paging: {} is firing{burn}; deploys wait for the incident (allow them with --allow-firing or allow_firing: true)",
+                s.id, alert.name
+            ),
+            level: lowest_known.map(|b| policy.levels.level(b)),
+            lowest_budget: lowest_known,
+        };
+    }
     if let Some(u) = unknown.first() {
         if !policy.allow_no_data {
             let why = u.missing_reason().unwrap_or("no data");
@@ -257,10 +303,11 @@ pub fn decide(statuses: Result<&[SloStatus], &Error>, policy: &GatePolicy) -> Ga
         return decision(
             Verdict::Block,
             format!(
-                "{} has {} of its error budget left, below the minimum {}",
+                "{} has {} of its error budget left, below the minimum {} ({})",
                 lowest.id,
                 percent(budget),
-                percent(policy.min_budget)
+                percent(policy.min_budget),
+                policy.min_budget_origin
             ),
         );
     }
@@ -288,22 +335,59 @@ pub fn decide(statuses: Result<&[SloStatus], &Error>, policy: &GatePolicy) -> Ga
     decision(
         Verdict::Allow,
         format!(
-            "lowest error budget is {} at {}, minimum {}{skipped}",
+            "lowest error budget is {} at {}, minimum {} ({}){skipped}",
             lowest.id,
             percent(budget),
-            percent(policy.min_budget)
+            percent(policy.min_budget),
+            policy.min_budget_origin
         ),
     )
 }
 
-/// Parses a percentage: `10%` or `10` both mean 10% (ratio 0.1).
-pub fn parse_percent(raw: &str) -> Result<f64, String> {
+/// A share as written: `10%` (a percentage) or `0.1` (a ratio).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fraction {
+    /// The share as a ratio (10% is 0.1).
+    pub ratio: f64,
+    /// True when written with `%`.
+    pub percent: bool,
+}
+
+impl Fraction {
+    /// How `raw` was read, for messages: `10%`, or `0.1 read as a ratio`.
+    pub fn reading(&self, raw: &str) -> String {
+        if self.percent {
+            raw.trim().to_string()
+        } else {
+            format!("{} read as a ratio", raw.trim())
+        }
+    }
+}
+
+/// Parses a share: `10%` is a percentage in [0%, 100%]; a number without `%` is a ratio in
+/// [0, 1], so `0.1` and `10%` mean the same and `10` is refused (it would be 1000%).
+pub fn parse_fraction(raw: &str) -> Result<Fraction, String> {
     let t = raw.trim();
-    let num = t.strip_suffix('%').unwrap_or(t).trim();
-    match num.parse::<f64>() {
-        Ok(v) if v.is_finite() && (-1000.0..=100.0).contains(&v) => Ok(v / 100.0),
+    let (num, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let Ok(v) = num.parse::<f64>() else {
+        return Err(format!(
+            "{raw:?} is not a share: write a percentage such as 10% or a ratio such as 0.1"
+        ));
+    };
+    match (percent, v.is_finite()) {
+        (true, true) if (0.0..=100.0).contains(&v) => Ok(Fraction {
+            ratio: v / 100.0,
+            percent,
+        }),
+        (false, true) if (0.0..=1.0).contains(&v) => Ok(Fraction { ratio: v, percent }),
+        (false, true) if v > 1.0 && v <= 100.0 => Err(format!(
+            "{raw:?} is not a ratio in [0, 1]; for {v} percent write {v}%"
+        )),
         _ => Err(format!(
-            "{raw:?} is not a percentage (use forms like 10% or 2.5%)"
+            "{raw:?} is out of range: write a percentage from 0% to 100% or a ratio from 0 to 1"
         )),
     }
 }
@@ -311,15 +395,18 @@ pub fn parse_percent(raw: &str) -> Result<f64, String> {
 /// Reads a gate policy file over `base` (the built-in defaults). Every key is optional:
 ///
 /// ```yaml
-/// min_budget: 10%          # block below this remaining budget
+/// min_budget: 10%          # block below this remaining budget (or 0.1, a ratio)
 /// max_burn_rate: 10        # block above this current burn rate
 /// allow_no_data: false
+/// allow_firing: false      # true: a firing page alert does not block
 /// levels:                  # lower bounds of the policy levels
 ///   ship_freely: 50%
 ///   cautious: 20%
 ///   focus_on_reliability: 5%
 /// ```
-pub fn parse_policy(text: &str, base: GatePolicy) -> Result<GatePolicy, String> {
+///
+/// `file` names the file in [`GatePolicy::min_budget_origin`].
+pub fn parse_policy(text: &str, base: GatePolicy, file: &str) -> Result<GatePolicy, String> {
     use yaml_rust2::{Yaml, YamlLoader};
     let docs = YamlLoader::load_from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
     let mut policy = base;
@@ -332,18 +419,28 @@ pub fn parse_policy(text: &str, base: GatePolicy) -> Result<GatePolicy, String> 
                 .into(),
         );
     };
-    let pct = |key: &str, v: &Yaml| -> Result<f64, String> {
+    let share = |key: &str, v: &Yaml| -> Result<(f64, String), String> {
         let raw = match v {
             Yaml::String(s) | Yaml::Real(s) => s.clone(),
             Yaml::Integer(i) => i.to_string(),
-            _ => return Err(format!("{key}: expected a percentage like 10%")),
+            _ => {
+                return Err(format!(
+                    "{key}: expected a percentage like 10% or a ratio like 0.1"
+                ))
+            }
         };
-        parse_percent(&raw).map_err(|e| format!("{key}: {e}"))
+        let f = parse_fraction(&raw).map_err(|e| format!("{key}: {e}"))?;
+        Ok((f.ratio, f.reading(&raw)))
     };
+    let pct = |key: &str, v: &Yaml| share(key, v).map(|(ratio, _)| ratio);
     for (k, v) in &map {
         let key = k.as_str().unwrap_or("");
         match key {
-            "min_budget" => policy.min_budget = pct(key, v)?,
+            "min_budget" => {
+                let (ratio, reading) = share(key, v)?;
+                policy.min_budget = ratio;
+                policy.min_budget_origin = format!("min_budget: {reading} in {file}");
+            }
             "max_burn_rate" => {
                 let rate = match v {
                     Yaml::Real(s) => s.parse::<f64>().ok(),
@@ -355,6 +452,9 @@ pub fn parse_policy(text: &str, base: GatePolicy) -> Result<GatePolicy, String> 
             }
             "allow_no_data" => {
                 policy.allow_no_data = v.as_bool().ok_or("allow_no_data: expected true or false")?
+            }
+            "allow_firing" => {
+                policy.allow_firing = v.as_bool().ok_or("allow_firing: expected true or false")?
             }
             "levels" => {
                 let Yaml::Hash(levels) = v else {
@@ -373,7 +473,7 @@ pub fn parse_policy(text: &str, base: GatePolicy) -> Result<GatePolicy, String> 
             }
             _ => {
                 return Err(format!(
-                    "{key}: unknown key (valid: min_budget, max_burn_rate, allow_no_data, levels)"
+                    "{key}: unknown key (valid: min_budget, max_burn_rate, allow_no_data, allow_firing, levels)"
                 ))
             }
         }
@@ -436,7 +536,7 @@ mod tests {
         assert_eq!(d.verdict, Verdict::Block);
         assert_eq!(
             d.reason,
-            "a has 8.00% of its error budget left, below the minimum 10.00%"
+            "a has 8.00% of its error budget left, below the minimum 10.00% (the default)"
         );
         assert_eq!(d.level, Some(PolicyLevel::FocusOnReliability));
 
@@ -483,28 +583,83 @@ mod tests {
     }
 
     #[test]
-    fn policy_file_overrides_defaults() {
-        let p = parse_policy(
-            "min_budget: 25%\nmax_burn_rate: 6\nlevels:\n  ship_freely: 75\n  cautious: 40%\n",
-            GatePolicy::default(),
-        )
-        .unwrap();
-        assert_eq!(p.min_budget, 0.25);
-        assert_eq!(p.max_burn_rate, Some(6.0));
-        assert_eq!(p.levels.ship_freely, 0.75);
-        assert_eq!(p.levels.cautious, 0.4);
-        assert_eq!(p.levels.focus_on_reliability, 0.05);
-        assert!(parse_policy("min_budgt: 1%", GatePolicy::default())
-            .unwrap_err()
-            .contains("unknown key"));
-        assert!(parse_policy("levels: {cautious: 60%}", GatePolicy::default()).is_err());
+    fn a_firing_page_blocks_unless_allowed() {
+        let mut paging = status("a", Some(0.3861), Some(30.0));
+        paging.alerts = vec![
+            crate::live::FiringAlert {
+                name: "TrWebHighErrorRate".into(),
+                severity: "page".into(),
+            },
+            crate::live::FiringAlert {
+                name: "TrWebHighErrorRate".into(),
+                severity: "ticket".into(),
+            },
+        ];
+        let s = [paging, status("b", Some(0.9), None)];
+        let d = decide(Ok(&s), &GatePolicy::default());
+        assert_eq!(d.verdict, Verdict::Block);
+        assert_eq!(d.reason, "a is paging: TrWebHighErrorRate is firing (burn rate 30.00x); deploys wait for the incident (allow them with --allow-firing or allow_firing: true)");
+        assert_eq!(d.level, Some(PolicyLevel::Cautious));
+        let allow = GatePolicy {
+            allow_firing: true,
+            ..GatePolicy::default()
+        };
+        assert_eq!(decide(Ok(&s), &allow).verdict, Verdict::Allow);
+        // A ticket alert alone does not block.
+        let mut ticket = status("a", Some(0.5), None);
+        ticket.alerts = vec![crate::live::FiringAlert {
+            name: "X".into(),
+            severity: "ticket".into(),
+        }];
+        assert_eq!(
+            decide(Ok(&[ticket]), &GatePolicy::default()).verdict,
+            Verdict::Allow
+        );
     }
 
     #[test]
-    fn percentages_parse_with_or_without_sign() {
-        assert_eq!(parse_percent("10%"), Ok(0.1));
-        assert_eq!(parse_percent("2.5"), Ok(0.025));
-        assert!(parse_percent("ten").is_err());
-        assert!(parse_percent("150%").is_err());
+    fn policy_file_overrides_defaults() {
+        let p = parse_policy(
+            "min_budget: 0.25\nmax_burn_rate: 6\nallow_firing: true\nlevels:\n  ship_freely: 75%\n  cautious: 0.4\n",
+            GatePolicy::default(),
+            "policy.yaml",
+        )
+        .unwrap();
+        assert_eq!(p.min_budget, 0.25);
+        assert_eq!(
+            p.min_budget_origin,
+            "min_budget: 0.25 read as a ratio in policy.yaml"
+        );
+        assert_eq!(p.max_burn_rate, Some(6.0));
+        assert!(p.allow_firing);
+        assert_eq!(p.levels.ship_freely, 0.75);
+        assert_eq!(p.levels.cautious, 0.4);
+        assert_eq!(p.levels.focus_on_reliability, 0.05);
+        assert!(parse_policy("min_budgt: 1%", GatePolicy::default(), "p")
+            .unwrap_err()
+            .contains("unknown key"));
+        assert!(parse_policy("levels: {cautious: 60%}", GatePolicy::default(), "p").is_err());
+        assert_eq!(
+            parse_policy("min_budget: 10", GatePolicy::default(), "p").unwrap_err(),
+            "min_budget: \"10\" is not a ratio in [0, 1]; for 10 percent write 10%"
+        );
+    }
+
+    #[test]
+    fn shares_are_percentages_with_a_sign_and_ratios_without() {
+        let f = |raw: &str| parse_fraction(raw).map(|f| (f.ratio, f.percent));
+        assert_eq!(f("10%"), Ok((0.1, true)));
+        assert_eq!(f("0.1"), Ok((0.1, false)));
+        assert_eq!(f(" 2.5 % "), Ok((0.025, true)));
+        assert_eq!(f("1"), Ok((1.0, false)));
+        assert_eq!(f("0"), Ok((0.0, false)));
+        assert!(f("10").unwrap_err().contains("write 10%"));
+        assert!(f("ten").is_err());
+        assert!(f("150%").is_err());
+        assert!(f("-0.1").is_err());
+        assert!(f("NaN").is_err());
+        let tenth = parse_fraction("0.1").unwrap();
+        assert_eq!(tenth.reading("0.1"), "0.1 read as a ratio");
+        assert_eq!(parse_fraction("10%").unwrap().reading("10%"), "10%");
     }
 }

@@ -1,35 +1,61 @@
-//! One SLO's error budget as JSON: its status, its objective as a ratio and as a percent, and
-//! its policy level. `slogen budget --format json` prints these rows and `slogen serve`
-//! answers them in its API, so the two speak the same vocabulary.
+//! One SLO's error budget as JSON: its status in the shared names, and its policy level.
+//! `slogen budget --format json` prints these rows and `slogen serve` answers them in its API,
+//! so the two speak the same vocabulary.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::policy::{percent, Levels, PolicyLevel};
-use crate::live::{round, SloStatus};
+use crate::live::{SloStatus, StatusJson};
 
-/// A status with what the policy makes of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A status with what the policy makes of it. As JSON: the status's fields in the shared
+/// names (`objective_ratio`, `objective_percent`, `budget_remaining_ratio`,
+/// `budget_remaining_percent`, `missing_reason`, …), then `policy_level` and `policy_advice`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BudgetRow {
-    #[serde(flatten)]
     pub status: SloStatus,
-    /// The objective as a percent (99.9), beside `objective` as a ratio (0.999).
-    pub objective_percent: f64,
-    /// `ship_freely`, `cautious`, `focus_on_reliability` or `freeze`; `null` when the budget
+    /// `ship_freely`, `cautious`, `focus_on_reliability` or `freeze`; `None` when the budget
     /// is unknown.
     pub policy_level: Option<PolicyLevel>,
-    /// Why the budget is unknown, when it is.
-    pub no_data_reason: Option<String>,
+    /// Why the budget is unknown when the status alone cannot say (Prometheus did not
+    /// answer); it replaces the status's own `missing_reason`.
+    pub unavailable: Option<String>,
 }
 
 impl BudgetRow {
     /// The row of `status` under `levels`.
     pub fn new(status: SloStatus, levels: &Levels) -> BudgetRow {
         BudgetRow {
-            objective_percent: round(status.objective * 100.0, 6),
             policy_level: status.known_budget().map(|b| levels.level(b)),
-            no_data_reason: status.missing_reason().map(str::to_string),
+            unavailable: None,
             status,
         }
+    }
+
+    /// Why the budget is unknown, if it is.
+    pub fn missing_reason(&self) -> Option<&str> {
+        self.unavailable
+            .as_deref()
+            .or_else(|| self.status.missing_reason())
+    }
+}
+
+impl Serialize for BudgetRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            #[serde(flatten)]
+            status: StatusJson<'a>,
+            policy_level: Option<PolicyLevel>,
+            policy_advice: Option<&'static str>,
+        }
+        let mut status = self.status.to_json();
+        status.missing_reason = self.missing_reason();
+        Json {
+            status,
+            policy_level: self.policy_level,
+            policy_advice: self.policy_level.map(PolicyLevel::advice),
+        }
+        .serialize(s)
     }
 }
 
@@ -72,11 +98,23 @@ mod tests {
             burn_rate: None,
             alerts: vec![],
         };
-        let v = serde_json::to_value(BudgetRow::new(status, &Levels::default())).unwrap();
-        assert_eq!(v["objective"], 0.9995);
+        let mut row = BudgetRow::new(status, &Levels::default());
+        let v = serde_json::to_value(&row).unwrap();
+        assert_eq!(v["objective_ratio"], 0.9995);
         assert_eq!(v["objective_percent"], 99.95);
+        assert_eq!(v["budget_remaining_ratio"], 0.3);
+        assert_eq!(v["budget_remaining_percent"], 30.0);
         assert_eq!(v["policy_level"], "cautious");
-        assert_eq!(v["no_data_reason"], serde_json::Value::Null);
+        assert_eq!(v["policy_advice"], "be cautious with risky changes");
+        assert_eq!(v["missing_reason"], serde_json::Value::Null);
         assert_eq!(v["id"], "a");
+        // A reason from outside the status wins over the status's own.
+        row.status.budget_remaining = None;
+        row.policy_level = None;
+        row.unavailable = Some("Prometheus did not answer".into());
+        let v = serde_json::to_value(&row).unwrap();
+        assert_eq!(v["missing_reason"], "Prometheus did not answer");
+        assert_eq!(v["budget_remaining_ratio"], serde_json::Value::Null);
+        assert_eq!(v["policy_advice"], serde_json::Value::Null);
     }
 }

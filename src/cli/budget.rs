@@ -4,15 +4,19 @@
 //! 1 for bad flags or credentials; 2 when Prometheus could not answer (down, timeout, HTTP or
 //! API error) or no SLO matched.
 
-use std::io::Write;
 use std::process::ExitCode;
 
+use clap::Args;
+
+use super::format::{
+    eprint_error, eprint_warning, formats, json_text, write_stdout, Format, Paint, Stream,
+};
 use super::prom_args::{PromArgs, SelectArgs};
 use crate::budget::policy::{Levels, PolicyLevel};
 use crate::budget::row::BudgetRow;
 pub use crate::budget::row::{budget_cell, objective_percent};
 use crate::live::{fetch_statuses, SloStatus};
-use clap::{Args, ValueEnum};
+use crate::timefmt::rfc3339;
 
 /// Exit status when Prometheus could not answer or had no data.
 pub const EXIT_NO_ANSWER: u8 = 2;
@@ -24,22 +28,13 @@ pub struct BudgetArgs {
     #[command(flatten)]
     pub select: SelectArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: BudgetFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BudgetFormat {
-    Table,
-    Json,
+    #[arg(long, default_value = "text", value_parser = formats(&[Format::Text, Format::Json]))]
+    pub format: Format,
 }
 
 /// Prints a Prometheus failure as `error: …` and returns [`EXIT_NO_ANSWER`].
 pub fn no_answer(e: &crate::prom::Error) -> ExitCode {
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("error: {e}");
-    }
+    eprint_error(&e.to_string());
     ExitCode::from(EXIT_NO_ANSWER)
 }
 
@@ -53,29 +48,29 @@ pub fn run(args: BudgetArgs) -> anyhow::Result<ExitCode> {
     let notes = client.take_notes();
     let levels = Levels::default();
     let mut text = match args.format {
-        BudgetFormat::Table => render_table(&statuses, &levels),
-        BudgetFormat::Json => render_json(&statuses, &levels)?,
+        Format::Json => render_json(&statuses, &levels, at.unwrap_or_else(now))?,
+        _ => render_table(&statuses, &levels, Paint::of(Stream::Stdout)),
     };
     let engine = client.engine().name();
     if notes.partial {
         // Never shown as whole: flagged in the output itself, and the exit code says so.
         let warning = partial_warning(engine, &notes.warnings);
         text = match args.format {
-            BudgetFormat::Table => format!("PARTIAL DATA: {warning}\n{text}"),
-            BudgetFormat::Json => {
+            Format::Json => {
                 let mut v: serde_json::Value = serde_json::from_str(&text)?;
                 v["partial"] = true.into();
                 v["warnings"] = notes.warnings.clone().into();
-                serde_json::to_string_pretty(&v)? + "\n"
+                json_text(&v)?
             }
+            _ => format!("PARTIAL DATA: {warning}\n{text}"),
         };
-        eprintln!("warning: {warning}");
+        eprint_warning(&warning);
     } else {
         for w in &notes.warnings {
-            eprintln!("warning: {engine} says: {w}");
+            eprint_warning(&format!("{engine} says: {w}"));
         }
     }
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    write_stdout(text.as_bytes())?;
     Ok(if notes.partial {
         ExitCode::from(EXIT_PARTIAL)
     } else {
@@ -96,6 +91,14 @@ pub fn partial_warning(engine: &str, warnings: &[String]) -> String {
             warnings.join("; ")
         }
     )
+}
+
+/// Now, in whole Unix seconds.
+pub fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64().floor())
+        .unwrap_or(0.0)
 }
 
 fn burn_cell(s: &SloStatus) -> String {
@@ -121,12 +124,13 @@ fn alerts_cell(s: &SloStatus) -> String {
     names.join(",")
 }
 
-fn level_of(s: &SloStatus, levels: &Levels) -> Option<PolicyLevel> {
+/// The policy level of an SLO's remaining budget, when it is known.
+pub fn level_of(s: &SloStatus, levels: &Levels) -> Option<PolicyLevel> {
     s.known_budget().map(|b| levels.level(b))
 }
 
-/// Renders the aligned table, most at-risk SLO first.
-pub fn render_table(statuses: &[SloStatus], levels: &Levels) -> String {
+/// Renders the aligned table, most at-risk SLO first; the policy column in its level's colour.
+pub fn render_table(statuses: &[SloStatus], levels: &Levels, paint: Paint) -> String {
     let header = [
         "SLO",
         "OBJECTIVE",
@@ -137,26 +141,47 @@ pub fn render_table(statuses: &[SloStatus], levels: &Levels) -> String {
         "FIRING",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    let mut levels_of_rows: Vec<Option<PolicyLevel>> = vec![None];
     for s in statuses {
+        let level = level_of(s, levels);
         rows.push(vec![
             s.id.clone(),
             objective_percent(s.objective),
             s.period_days.map_or("-".into(), |d| format!("{d}d")),
             budget_cell(s),
             burn_cell(s),
-            level_of(s, levels).map_or("unknown".into(), |l| l.advice().to_string()),
+            level.map_or("unknown".into(), |l| l.advice().to_string()),
             alerts_cell(s),
         ]);
+        levels_of_rows.push(level);
     }
-    let widths: Vec<usize> = (0..header.len())
+    align(&rows, |row, col, cell| match (col, levels_of_rows[row]) {
+        (5, Some(level)) => paint.level(level, cell),
+        _ => cell.to_string(),
+    })
+}
+
+/// Left-aligned columns two spaces apart; `style` colours a padded cell (row, column, text).
+pub fn align(rows: &[Vec<String>], style: impl Fn(usize, usize, &str) -> String) -> String {
+    let cols = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..cols)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
-    for r in &rows {
+    for (i, r) in rows.iter().enumerate() {
+        let last = r.len().saturating_sub(1);
         let cells: Vec<String> = r
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .enumerate()
+            .map(|(c, (cell, w))| {
+                let pad = if c == last {
+                    String::new()
+                } else {
+                    " ".repeat(w - cell.chars().count())
+                };
+                format!("{}{pad}", style(i, c, cell))
+            })
             .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
@@ -164,11 +189,10 @@ pub fn render_table(statuses: &[SloStatus], levels: &Levels) -> String {
     out
 }
 
-fn render_json(statuses: &[SloStatus], levels: &Levels) -> anyhow::Result<String> {
+fn render_json(statuses: &[SloStatus], levels: &Levels, at: f64) -> anyhow::Result<String> {
     let items: Vec<BudgetRow> = statuses
         .iter()
         .map(|s| BudgetRow::new(s.clone(), levels))
         .collect();
-    // serde_json writes NaN as null; `no_data_reason` says why.
-    Ok(serde_json::to_string_pretty(&serde_json::json!({ "slos": items }))? + "\n")
+    json_text(&serde_json::json!({ "evaluated_at": rfc3339(at), "slos": items }))
 }

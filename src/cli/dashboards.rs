@@ -17,7 +17,8 @@ use clap::{Args, ValueEnum};
 
 use super::args::GenFlags;
 use super::discover::{discover, FilterArgs};
-use super::fsio::{commit, stage, sweep_stale_temps};
+use super::folder_lock::FolderLock;
+use super::fsio::{commit, stage};
 use super::generate::{print_check, read_spec};
 use super::outputs::{compare, orphans_as_stale, Planned};
 use crate::budget::policy::{parse_policy, GatePolicy, Levels};
@@ -50,9 +51,18 @@ pub struct DashboardsArgs {
     pub filters: FilterArgs,
     /// `json`: one dashboard file each, for Grafana's file provisioning; `configmap`:
     /// Kubernetes ConfigMaps labelled `grafana_dashboard: "1"` for the Grafana chart's sidecar.
-    #[arg(long, value_enum, default_value = "json")]
+    ///
+    /// (`--output-format`, as `generate` names what its files are; `--format` still works, but
+    /// that name is kept for how a command prints its result: `text`, `json`, ….)
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        default_value = "json",
+        value_name = "FORMAT"
+    )]
     pub format: DashboardFormat,
-    /// With `--format json`, also write Grafana's provider file (slogen-provider.yaml), which
+    /// With `--output-format json`, also write Grafana's provider file (slogen-provider.yaml), which
     /// reads the dashboards from GRAFANA_PATH on the Grafana host.
     #[arg(
         long,
@@ -65,7 +75,7 @@ pub struct DashboardsArgs {
     /// annotation).
     #[arg(long, default_value = DEFAULT_FOLDER, value_name = "NAME")]
     pub folder: String,
-    /// With `--format configmap`, the ConfigMaps' namespace (otherwise left to the tool that
+    /// With `--output-format configmap`, the ConfigMaps' namespace (otherwise left to the tool that
     /// applies them).
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -73,7 +83,9 @@ pub struct DashboardsArgs {
     #[arg(long, value_name = "PATH")]
     pub policy: Option<PathBuf>,
     /// Write nothing; exit 1 with a diff per dashboard that is missing, changed or orphaned.
-    #[arg(long = "check", conflicts_with = "prune")]
+    /// With --prune as well, nothing is removed either (as for `generate`: a hook's arguments
+    /// plus --check make a read-only check).
+    #[arg(long = "check")]
     pub check: bool,
     /// Remove dashboards under -o that slogen generated but no SLO produces any more.
     #[arg(long = "prune")]
@@ -94,10 +106,10 @@ pub fn run(args: DashboardsArgs) -> anyhow::Result<ExitCode> {
     let generator = args.gen.generator()?;
     let levels = policy_levels(args.policy.as_deref())?;
     if args.provisioning.is_some() && args.format != DashboardFormat::Json {
-        bail!("--provisioning writes the provider for --format json; the sidecar of --format configmap needs none");
+        bail!("--provisioning writes the provider for --output-format json; the sidecar of --output-format configmap needs none");
     }
     if args.namespace.is_some() && args.format != DashboardFormat::Configmap {
-        bail!("--namespace sets the ConfigMaps' namespace; it needs --format configmap");
+        bail!("--namespace sets the ConfigMaps' namespace; it needs --output-format configmap");
     }
     let Some(out) = args.out.to_str() else {
         bail!("output path {} is not valid UTF-8", args.out.display());
@@ -162,7 +174,9 @@ pub fn run(args: DashboardsArgs) -> anyhow::Result<ExitCode> {
         stale.extend(orphans_as_stale(&orphans));
         return Ok(print_check(&stale, planned.len() + orphans.len()));
     }
-    sweep_stale_temps(&args.out);
+    // One writer per output folder; the leftovers of killed runs go first (cli::folder_lock).
+    let lock = FolderLock::acquire(&args.out)?;
+    lock.sweep(true);
     let mut staged = Vec::new();
     let mut unchanged = 0usize;
     for p in &planned {
@@ -222,7 +236,7 @@ fn policy_levels(path: Option<&Path>) -> anyhow::Result<Levels> {
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading policy file {}", path.display()))?;
-    let policy = parse_policy(&text, GatePolicy::default())
+    let policy = parse_policy(&text, GatePolicy::default(), &path.display().to_string())
         .map_err(|e| anyhow::anyhow!("policy file {}: {e}", path.display()))?;
     Ok(policy.levels)
 }

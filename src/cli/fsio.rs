@@ -3,14 +3,20 @@
 //! A run killed between creating its temporary file and renaming it (SIGKILL, power loss)
 //! leaves a `.slogen-XXXXXX.tmp` file next to the output. Such names never end in `.yml` or
 //! `.yaml`, so discovery, `--check` and `--prune` never take them for specs or outputs, and
-//! [`sweep_stale_temps`] removes them on a later run once they are old enough that no live
-//! run can still own them.
+//! the next run that locks the folder removes them ([`super::folder_lock`]).
+//!
+//! Permissions are those of a plain `create`: a new output gets `0666` less the process umask
+//! (0644 under the usual 022, as Sloth's `os.Create` gives), and a replaced output keeps the
+//! mode it had, so a `chmod` survives regeneration. Temporary files are made with the final
+//! mode, so the rename changes nothing but the bytes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Context;
+
+use super::folder_lock::FolderLock;
 
 /// What [`write_atomic`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +29,12 @@ pub enum WriteOutcome {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) sees the old file or the new one, never a part. Parent folders are
 /// created. A file that already holds `bytes` is left alone.
+///
+/// The file's folder is locked for the write ([`FolderLock`]), and the leftovers of killed
+/// runs in it are swept first.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<WriteOutcome> {
+    let lock = FolderLock::acquire(folder_of(path))?;
+    lock.sweep(false);
     let Some(tmp) = write_temp(path, bytes)? else {
         return Ok(WriteOutcome::Unchanged);
     };
@@ -48,7 +59,8 @@ pub struct Staged {
 }
 
 /// Writes `bytes` to a temporary file in `path`'s folder, to be moved over `path` by
-/// [`commit`]; `None` when `path` already holds these bytes. Parent folders are created.
+/// [`commit`]; `None` when `path` already holds these bytes. Parent folders are created. The
+/// caller holds the [`FolderLock`] of a folder at or above `path` until the commit.
 pub fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<Staged>> {
     Ok(write_temp(path, bytes)?.map(|tmp| Staged {
         temp: tmp.into_temp_path(),
@@ -112,65 +124,55 @@ fn write_temp(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<tempfile::Name
             return Ok(None);
         }
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // Created as any new file is (0666 less the umask), not owner-only, so that the outputs
-    // stay readable by whoever reads them (Prometheus, Grafana, ArgoCD).
+    // stay readable by whoever reads them (Prometheus, Grafana, ArgoCD); open(2) applies the
+    // umask, as a plain create does.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        builder.permissions(std::fs::Permissions::from_mode(NEW_FILE_MODE));
     }
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    if let Ok(old) = std::fs::metadata(path) {
+        if old.is_file() {
+            tmp.as_file()
+                .set_permissions(old.permissions())
+                .with_context(|| format!("keeping the mode of {}", path.display()))?;
+        }
+    }
     tmp.write_all(bytes)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(Some(tmp))
 }
 
+/// The mode of a new output before the umask: read and write for everyone, as Go's
+/// `os.Create` (and so Sloth) asks for.
+pub const NEW_FILE_MODE: u32 = 0o666;
+
+/// The folder a file is written in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 const TEMP_PREFIX: &str = ".slogen-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-/// Age after which a temporary file is a leftover of a killed run: a live run keeps its
-/// temporary file for the time it takes to write and sync one output.
+/// Age after which a temporary file is taken for a leftover where folders cannot be locked: a
+/// live run keeps its temporary file for the time it takes to write and sync one output.
 pub const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
 
 /// True for the names of [`write_atomic`]'s temporary files (`.slogen-XXXXXX.tmp`).
 pub fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
-}
-
-/// Removes temporary files in `dir` (not below it) older than [`STALE_TEMP_AGE`] and returns
-/// their paths. Best effort: a file that cannot be read or removed is left alone.
-pub fn sweep_stale_temps(dir: &Path) -> Vec<PathBuf> {
-    let mut removed = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return removed;
-    };
-    let now = SystemTime::now();
-    for entry in entries.flatten() {
-        if !entry.file_name().to_str().is_some_and(is_temp_name) {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else {
-            continue;
-        };
-        let old = meta
-            .modified()
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .is_some_and(|age| age >= STALE_TEMP_AGE);
-        if meta.is_file() && old && std::fs::remove_file(entry.path()).is_ok() {
-            removed.push(entry.path());
-        }
-    }
-    removed
 }
 
 #[cfg(test)]
@@ -255,22 +257,22 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
+    #[cfg(unix)]
     #[test]
-    fn sweeps_only_old_temporary_files() {
+    fn replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join(".slogen-abc123.tmp");
-        let fresh = dir.path().join(".slogen-def456.tmp");
-        let other = dir.path().join("x.tmp");
-        for p in [&old, &fresh, &other] {
-            std::fs::write(p, "partial").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let (written, staged) = (dir.path().join("w.yaml"), dir.path().join("s.yaml"));
+        for (p, m) in [(&written, 0o640), (&staged, 0o604)] {
+            std::fs::write(p, "a").unwrap();
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
         }
-        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        for p in [&old, &other] {
-            let f = std::fs::File::options().write(true).open(p).unwrap();
-            f.set_modified(an_hour_ago).unwrap();
-        }
-        assert_eq!(sweep_stale_temps(dir.path()), std::slice::from_ref(&old));
-        assert!(!old.exists() && fresh.exists() && other.exists());
+        write_atomic(&written, b"b").unwrap();
+        let s = stage(&staged, b"b").unwrap().unwrap();
+        assert!(commit(vec![s]).iter().all(|(_, r)| r.is_ok()));
+        assert_eq!(std::fs::read(&written).unwrap(), b"b");
+        assert_eq!((mode(&written), mode(&staged)), (0o640, 0o604));
         assert!(is_temp_name(".slogen-x.tmp") && !is_temp_name("a.yaml"));
     }
 }

@@ -164,11 +164,11 @@ pub fn print_check(stale: &[Stale], total: usize) -> ExitCode {
     for s in stale {
         let _ = writeln!(err, "stale: {}", describe(s));
     }
-    let _ = writeln!(
-        err,
+    let line = format!(
         "error: {} of {total} generated file(s) out of date; run the same command without --check (and with --prune for orphans)",
         stale.len()
     );
+    let _ = writeln!(err, "{}", super::format::paint_line(&line));
     ExitCode::from(1)
 }
 
@@ -216,7 +216,8 @@ fn too_big(path: &Path, len: u64) -> String {
 pub fn report(path: &Path, problems: &[Problem]) -> ExitCode {
     let mut err = std::io::stderr().lock();
     for p in problems {
-        let _ = writeln!(err, "error: {}", p.display(path));
+        let line = format!("error: {}", p.display(path));
+        let _ = writeln!(err, "{}", super::format::paint_line(&line));
     }
     ExitCode::from(1)
 }

@@ -16,7 +16,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use super::discover::{discover, go_clean, output_path};
-use super::fsio::{commit, stage, sweep_stale_temps, Staged};
+use super::folder_lock::FolderLock;
+use super::format::{paint_line, Paint, Stream};
+use super::fsio::{commit, stage, Staged};
 use super::generate::{print_check, read_spec, GenerateArgs};
 use super::output_format::{mixed_warning, name_clashes, Output};
 use super::outputs::{carries_header, compare_one, find_orphans, orphans_as_stale, prune, Stale};
@@ -25,6 +27,7 @@ use crate::pipeline::Generator;
 
 /// Runs `generate` for a folder input.
 pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCode> {
+    let error_word = || Paint::of(Stream::Stderr).error("error");
     let Some(input) = args.input.to_str() else {
         bail!("input path {} is not valid UTF-8", args.input.display());
     };
@@ -38,7 +41,7 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     let mut err = std::io::stderr().lock();
     let mut failures = 0usize;
     for p in &found.problems {
-        let _ = writeln!(err, "error: {}: {}", p.path.display(), p.message);
+        let _ = writeln!(err, "{}: {}: {}", error_word(), p.path.display(), p.message);
         failures += 1;
     }
     if found.files.is_empty() {
@@ -55,14 +58,20 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
                 jobs.push((spec.as_str(), target));
             }
             Err(e) => {
-                let _ = writeln!(err, "error: {e:#}");
+                let _ = writeln!(err, "{}: {e:#}", error_word());
                 failures += 1;
             }
         }
     }
-    if !args.check {
-        sweep_leftovers(&expected);
-    }
+    // One writer per output folder; the leftovers of killed runs go before this run stages
+    // its own. `--check` writes nothing and takes no lock.
+    let _lock = if args.check {
+        None
+    } else {
+        let lock = FolderLock::acquire(Path::new(out))?;
+        lock.sweep(true);
+        Some(lock)
+    };
     // Specs are independent: each is generated and then staged in a temporary file beside its
     // output (or compared, with --check) at once, by a few worker threads, so memory holds one
     // output per worker, never the whole tree.
@@ -77,7 +86,7 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
     let (mut generated, mut unchanged) = (0usize, 0usize);
     for (i, r) in results.into_iter().enumerate() {
         for m in &r.messages {
-            let _ = writeln!(err, "{m}");
+            let _ = writeln!(err, "{}", paint_line(m));
         }
         if let Some(lines) = repeated.get(&i) {
             for l in lines {
@@ -107,8 +116,8 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         match result {
             Ok(()) => written += 1,
             Err(e) => {
-                let _ = writeln!(err, "error: {e:#}");
-                let _ = writeln!(err, "error: {}: left as it was", path.display());
+                let _ = writeln!(err, "{}: {e:#}", error_word());
+                let _ = writeln!(err, "{}: {}: left as it was", error_word(), path.display());
                 (generated, failures) = (generated - 1, failures + 1);
             }
         }
@@ -119,7 +128,7 @@ pub fn run(args: &GenerateArgs, generator: &Generator) -> anyhow::Result<ExitCod
         find_orphans(&go_clean(out), &expected)?
     } else {
         if args.check || args.prune {
-            let _ = writeln!(err, "warning: some input folders could not be read; orphaned outputs are not looked for");
+            let _ = writeln!(err, "{}", paint_line("warning: some input folders could not be read; orphaned outputs are not looked for"));
         }
         Vec::new()
     };
@@ -212,23 +221,6 @@ fn check_written(
         }
     }
     None
-}
-
-/// Removes the temporary files that killed runs left next to the outputs (docs/limits.md).
-/// Done before this run stages its own, so none of them can be old enough to be swept.
-fn sweep_leftovers(expected: &BTreeSet<String>) {
-    let folders: BTreeSet<&Path> = expected
-        .iter()
-        .filter_map(|t| Path::new(t).parent())
-        .collect();
-    for folder in folders {
-        let dir = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        sweep_stale_temps(dir);
-    }
 }
 
 /// compat(sloth): with a folder input, `-o` must be a folder other than the input.

@@ -51,7 +51,7 @@ pub fn image() -> String {
 pub const EXAMPLE_SPEC_PATH: &str = "slos/example.yaml";
 /// Where `generate -i slos/ -o generated/` writes the example's rules.
 pub const EXAMPLE_OUTPUT: &str = "generated/example.yaml";
-/// Where `dashboards -i slos/ -o dashboards/ --format configmap` writes.
+/// Where `dashboards -i slos/ -o dashboards/ --output-format configmap` writes.
 pub const DASHBOARDS_DIR: &str = "dashboards";
 
 /// Options of `slogen init`.
@@ -271,7 +271,7 @@ pub fn templates(s: &Scaffold) -> anyhow::Result<Vec<Template>> {
 }
 
 /// The example spec's rules (as the workflows generate them) and its dashboards (as
-/// `dashboards --format configmap` writes them).
+/// `dashboards --output-format configmap` writes them).
 fn example_outputs(s: &Scaffold, spec: &str) -> anyhow::Result<Vec<Template>> {
     let generator = Generator {
         output: s.output_format(),
@@ -483,7 +483,7 @@ fn next_steps(out: &mut impl Write, args: &InitArgs, s: &Scaffold) {
     );
     let _ = writeln!(
         out,
-        "  dashboards:        slogen dashboards -i slos/ -o dashboards/ --format configmap"
+        "  dashboards:        slogen dashboards -i slos/ -o dashboards/ --output-format configmap"
     );
     let _ = writeln!(out, "  pre-commit:        pre-commit install");
     if args.repo_url == REPO_URL_PLACEHOLDER {

@@ -5,17 +5,17 @@
 //! a bad config file, a file that cannot be read: those are reported with their path and the
 //! run goes on).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use super::args::{GenFlags, GlobalFlags};
-use super::discover::{self, FilterArgs, Filters};
-use super::generate::write_output;
-use crate::diag::render::{self, Format};
+use super::args::GenFlags;
+use super::format::{color_on, eprint_error, formats, write_stdout, Format, Paint, Stream};
+use super::input::SpecInput;
+use crate::diag::render;
 use crate::diag::Tally;
 use crate::lint::{self, config, registry, Config, LintOptions};
 use crate::model::Dialect;
@@ -23,11 +23,10 @@ use crate::model::Dialect;
 /// Options of `slogen lint`.
 #[derive(Debug, Clone, Args)]
 pub struct LintArgs {
-    /// Spec files, or folders searched recursively for .yml/.yaml files [default: slos/].
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[command(flatten)]
+    pub input: SpecInput,
+    /// Output format: text (code frames), json, sarif (code scanning) or github (annotations).
+    #[arg(long, default_value = "text", value_parser = formats(&[Format::Text, Format::Json, Format::Sarif, Format::Github]))]
     pub format: Format,
     /// Print a rule's rationale and an example (a code such as L005, or a name), then exit.
     #[arg(long, value_name = "CODE")]
@@ -49,8 +48,6 @@ pub struct LintArgs {
     /// Configuration file [default: the nearest .slogen.toml from the current folder up].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub filters: FilterArgs,
     /// Ignore configuration files.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
@@ -66,29 +63,26 @@ pub enum DialectArg {
 }
 
 /// Runs `lint`; failures of lint itself exit with status 2.
-pub fn run(args: LintArgs, global: &GlobalFlags) -> ExitCode {
-    match run_inner(args, global) {
+pub fn run(args: LintArgs) -> ExitCode {
+    match run_inner(args) {
         Ok(code) => code,
         Err(e) => {
-            let mut msg = format!("error: {e}");
+            let mut msg = format!("{e}");
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!(": {cause}"));
             }
-            let _ = writeln!(std::io::stderr().lock(), "{msg}");
+            eprint_error(&msg);
             ExitCode::from(2)
         }
     }
 }
 
-fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
+fn run_inner(args: LintArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = &args.explain {
         let Some(rule) = registry::find(code) else {
             bail!("unknown rule {code:?}: codes look like P001, V005 or L005 (see docs/rules.md)");
         };
-        write_output(
-            Path::new("-"),
-            format!("{}\n", registry::explain(&rule)).as_bytes(),
-        )?;
+        write_stdout(format!("{}\n", registry::explain(&rule)).as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut config = load_config(&args)?;
@@ -108,35 +102,33 @@ fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
         Some(DialectArg::Metricsql) => Dialect::MetricsQl,
         None => config.dialect.unwrap_or_default(),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("slos")]
-    } else {
-        args.paths.clone()
-    };
-    let mut io_failed = false;
+    let mut io_failed = 0usize;
     let mut stderr = std::io::stderr().lock();
+    let error = Paint::of(Stream::Stderr).error("error");
+    let found = args.input.find()?;
+    for p in &found.problems {
+        io_failed += 1;
+        let _ = writeln!(stderr, "{error}: {p}");
+    }
     let mut files = Vec::new();
-    let filters = args.filters.filters()?;
-    for p in find_specs(&paths, &filters, &mut |e| {
-        io_failed = true;
-        let _ = writeln!(stderr, "error: {e}");
-    }) {
+    for p in found.files {
         match std::fs::read(&p) {
             Ok(bytes) => files.push((p, bytes)),
             Err(e) => {
-                io_failed = true;
-                let _ = writeln!(stderr, "error: reading spec file {}: {e}", p.display());
+                io_failed += 1;
+                let _ = writeln!(stderr, "{error}: reading spec file {}: {e}", p.display());
             }
         }
     }
-    if files.is_empty() && !io_failed {
+    drop(stderr);
+    if files.is_empty() {
+        if io_failed > 0 {
+            // Nothing was checked: no summary, which would read as a pass.
+            return Ok(ExitCode::from(2));
+        }
         bail!(
             "no spec files (.yml, .yaml) found in {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            args.input.describe()
         );
     }
     let opts = LintOptions {
@@ -147,10 +139,11 @@ fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
     let outcome = lint::lint_files(&files, &opts);
     let rules = registry::all();
     let text = match args.format {
-        Format::Human => {
-            let color = !global.no_color
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal();
+        Format::Json => render::json::render(&outcome.diagnostics, &rules),
+        Format::Sarif => render::sarif::render(&outcome.diagnostics, &rules, crate::VERSION),
+        Format::Github => render::github::render(&outcome.diagnostics, &rules),
+        _ => {
+            let color = color_on(Stream::Stdout);
             let source = |p: &Path| {
                 files
                     .iter()
@@ -163,16 +156,18 @@ fn run_inner(args: LintArgs, global: &GlobalFlags) -> anyhow::Result<ExitCode> {
                 outcome.files,
                 outcome.slos,
             ));
+            if io_failed > 0 {
+                t.push_str(&format!(
+                    "{io_failed} path(s) could not be read (above); they were not checked.\n"
+                ));
+            }
             t
         }
-        Format::Json => render::json::render(&outcome.diagnostics, &rules),
-        Format::Sarif => render::sarif::render(&outcome.diagnostics, &rules, crate::VERSION),
-        Format::Github => render::github::render(&outcome.diagnostics, &rules),
     };
-    write_output(Path::new("-"), text.as_bytes())?;
+    write_stdout(text.as_bytes())?;
     let tally = Tally::of(&outcome.diagnostics);
     let failing = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
-    Ok(if io_failed {
+    Ok(if io_failed > 0 {
         ExitCode::from(2)
     } else if failing {
         ExitCode::from(1)
@@ -201,26 +196,4 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading config file {}", path.display()))?;
     config::parse(&text).map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))
-}
-
-/// Spec files under `paths`: files as given; folders walked as `validate` walks them
-/// ([`discover`](super::discover)), with the include and exclude regexes.
-fn find_specs(paths: &[PathBuf], filters: &Filters, fail: &mut dyn FnMut(String)) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Err(e) => fail(format!("reading {}: {e}", p.display())),
-            Ok(m) if m.is_dir() => match discover::discover(p, filters) {
-                Ok(found) => {
-                    for problem in found.problems {
-                        fail(format!("{}: {}", problem.path.display(), problem.message));
-                    }
-                    out.extend(found.files.into_iter().map(PathBuf::from));
-                }
-                Err(e) => fail(format!("{e:#}")),
-            },
-            Ok(_) => out.push(p.clone()),
-        }
-    }
-    out
 }

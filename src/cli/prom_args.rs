@@ -1,4 +1,5 @@
-//! Flags shared by the commands that read a live Prometheus (`budget`, `gate`, `report`).
+//! Flags shared by the commands that read a live Prometheus (`budget`, `gate`, `report`,
+//! `mcp`): one set, so a connection that works for one command works for every other.
 //!
 //! Secrets are never flags: a bearer token comes from `--prometheus-token-file` or
 //! `PROMETHEUS_TOKEN`, basic auth from `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`
@@ -29,8 +30,9 @@ pub struct PromArgs {
     /// Give up on a request after this long.
     #[arg(long, default_value = "10s", value_name = "DURATION")]
     pub timeout: String,
-    /// Evaluate at this time (RFC 3339 or Unix seconds) instead of now.
-    #[arg(long, value_name = "TIME")]
+    /// Evaluate at this time (RFC 3339 or Unix seconds) instead of now; `--at` is the same
+    /// (mcp's earlier name, for reviews of past incidents).
+    #[arg(long, alias = "at", value_name = "TIME")]
     pub time: Option<String>,
     /// The engine behind --prometheus-url: prometheus, victoriametrics, mimir (or Cortex) or
     /// thanos. It decides where --tenant goes and how partial answers are refused or flagged.

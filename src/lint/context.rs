@@ -39,6 +39,33 @@ impl QueryRole {
     }
 }
 
+/// One step of a path from a document's root: a map key (as the format spells it) or a list
+/// index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathStep {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// The path of the SLI map holding `role`'s query (`events` or `raw`) of the `index`th SLO.
+pub(crate) fn sli_path(kind: SpecKind, index: usize, role: QueryRole) -> Vec<PathStep> {
+    let mut path = Vec::new();
+    if kind == SpecKind::Kubernetes {
+        path.push(PathStep::Key("spec"));
+    }
+    let map = match role {
+        QueryRole::ErrorRatio => "raw",
+        QueryRole::Error | QueryRole::Total => "events",
+    };
+    path.extend([
+        PathStep::Key("slos"),
+        PathStep::Index(index),
+        PathStep::Key("sli"),
+        PathStep::Key(map),
+    ]);
+    path
+}
+
 /// One SLI query as written.
 #[derive(Debug, Clone)]
 pub(crate) struct QueryRef {

@@ -5,10 +5,12 @@
 //! readers' and `model`'s own diagnostics, one implementation shared with `generate` and
 //! `validate`), then runs the rules of [`registry`] on the raw spec, then checks SLO IDs
 //! across documents and files. Project configuration ([`config`]) and inline comments
-//! ([`suppress`]) silence or re-level codes.
+//! ([`suppress`]) silence or re-level codes; when one finding explains others, [`fold`] keeps
+//! the cause and folds the rest into it.
 
 pub mod config;
 pub(crate) mod context;
+pub(crate) mod fold;
 pub(crate) mod query;
 pub mod registry;
 pub(crate) mod rules;
@@ -80,6 +82,7 @@ pub fn lint_files(files: &[(PathBuf, Vec<u8>)], opts: &LintOptions) -> Outcome {
             suppress::apply(text, lines, diags);
         }
         opts.config.apply(diags);
+        fold::apply(diags, opts.config);
         diags.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
         // Group labels are seen through every SLO of the group; report each place once.
         diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);

@@ -10,6 +10,7 @@
 //!   `slo:current_burn_rate:ratio` and `ALERTS`;
 //! - [`violations`]: which burn-rate window pairs hold, and since when;
 //! - [`trend`]: what Prometheus runs (`sloth_slo_info`) and an SLI over a range;
+//! - [`coverage`]: how much of a range holds data ("data covers 3 of 30 days");
 //! - [`report`]: the periodic report's rows;
 //! - [`fetch_overview`]: the statuses with each grouped SLO's [`groups`] and every SLO's
 //!   error ratio per window ([`windows`]), the facts a dashboard shows at once;
@@ -18,9 +19,14 @@
 //! A grouped SLO (an SLI aggregated `by (labels)`) records one series per group; its
 //! [`SloStatus`] carries the worst group's figures (lowest budget, highest burn rate).
 //!
+//! In JSON every type here reads the same way: objectives as `objective_ratio` and
+//! `objective_percent`, budgets as `budget_remaining_ratio` and `budget_remaining_percent`,
+//! times as RFC 3339 strings.
+//!
 //! It never prints, renders or serves; all IO goes through [`crate::prom`]. Decisions on top of
 //! these facts (policy levels, the gate) live in [`crate::budget::policy`].
 
+pub mod coverage;
 pub mod groups;
 pub mod history;
 pub mod report;
@@ -117,7 +123,7 @@ pub struct FiringAlert {
 }
 
 /// The error-budget state of one SLO at one instant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SloStatus {
     /// `sloth_id`.
     pub id: String,
@@ -136,7 +142,49 @@ pub struct SloStatus {
     pub alerts: Vec<FiringAlert>,
 }
 
+/// A status in the shared JSON names: `objective_ratio` and `objective_percent`,
+/// `budget_remaining_ratio` and `budget_remaining_percent` (`null` when unknown: missing or
+/// NaN; `missing_reason` says why). Views that add fields flatten it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusJson<'a> {
+    pub id: &'a str,
+    pub service: &'a str,
+    pub slo: &'a str,
+    pub objective_ratio: f64,
+    pub objective_percent: f64,
+    pub period_days: Option<f64>,
+    pub budget_remaining_ratio: Option<f64>,
+    pub budget_remaining_percent: Option<f64>,
+    pub burn_rate: Option<f64>,
+    pub alerts: &'a [FiringAlert],
+    pub missing_reason: Option<&'a str>,
+}
+
+impl Serialize for SloStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
 impl SloStatus {
+    /// The status in the shared JSON names ([`StatusJson`]).
+    pub fn to_json(&self) -> StatusJson<'_> {
+        let budget = self.known_budget();
+        StatusJson {
+            id: &self.id,
+            service: &self.service,
+            slo: &self.slo,
+            objective_ratio: self.objective,
+            objective_percent: round(self.objective * 100.0, 6),
+            period_days: self.period_days,
+            budget_remaining_ratio: budget,
+            budget_remaining_percent: budget.map(|b| round(b * 100.0, 4)),
+            burn_rate: self.burn_rate.filter(|b| b.is_finite()),
+            alerts: &self.alerts,
+            missing_reason: self.missing_reason(),
+        }
+    }
+
     /// The remaining budget when it is a number (not missing, not NaN).
     pub fn known_budget(&self) -> Option<f64> {
         self.budget_remaining.filter(|v| !v.is_nan())

@@ -55,6 +55,8 @@ pub struct Trend {
     pub id: String,
     pub service: String,
     pub slo: String,
+    /// The objective as a ratio (0.999) and as a percentage (99.9).
+    pub objective_ratio: f64,
     pub objective_percent: f64,
     /// The range looked at, e.g. `24h`, ending at `end`.
     pub range: String,
@@ -125,6 +127,7 @@ pub fn trend(
         id: slo.id.clone(),
         service: slo.service.clone(),
         slo: slo.name.clone(),
+        objective_ratio: round(slo.objective / 100.0, 9),
         objective_percent: slo.objective,
         range: range.to_string(),
         start: rfc3339(end - range_secs),

@@ -1,16 +1,59 @@
-//! The SLO specs the server knows about, read from `--slos DIR` at each request.
+//! The SLO specs the server knows about, read from `-i DIR` at each request.
 //!
-//! Takes a directory of spec files; produces every SLO (through the same
-//! [`crate::pipeline::Generator`] as `slogen generate`, so validation lives in one place), the
-//! generated rules of each file, and the files that failed with their problems. Reading again on
-//! each call keeps answers in step with edits; a spec directory is a few files and reads in
-//! microseconds. Never talks to Prometheus.
+//! Takes a directory of spec files and the command line's generation settings
+//! ([`SpecSource`]); produces every SLO (through the same [`crate::pipeline::Generator`] as
+//! `slogen generate`, so validation lives in one place), the generated rules of each file, and
+//! the files that failed with their problems. Reading again on each call keeps answers in step
+//! with edits; a spec directory is a few files and reads in microseconds. Never talks to
+//! Prometheus.
 
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::model::Slo;
 use crate::pipeline::Generator;
 use crate::spec;
+
+/// Where the specs come from and how they are read: the folder, the generator the command
+/// line describes (`-l`, `-p`, `-s`, `--default-slo-period`, …) and its discovery filter
+/// (`--fs-include`/`--fs-exclude`).
+#[derive(Clone)]
+pub struct SpecSource {
+    pub dir: Option<PathBuf>,
+    /// Builds the generator; called at each read, so plugin folders are read again too.
+    pub generator: Arc<dyn Fn() -> Result<Generator, String> + Send + Sync>,
+    /// True for a walked path (as `generate` names it) to keep.
+    pub keep: Arc<dyn Fn(&str) -> bool + Send + Sync>,
+}
+
+impl SpecSource {
+    /// The specs of `dir`, read with the default generator and no filter.
+    pub fn dir(dir: impl Into<PathBuf>) -> SpecSource {
+        SpecSource {
+            dir: Some(dir.into()),
+            ..SpecSource::default()
+        }
+    }
+}
+
+impl Default for SpecSource {
+    fn default() -> Self {
+        SpecSource {
+            dir: None,
+            generator: Arc::new(|| Ok(Generator::default())),
+            keep: Arc::new(|_| true),
+        }
+    }
+}
+
+impl fmt::Debug for SpecSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpecSource")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
 
 /// One spec file and what it generated.
 #[derive(Debug, Clone)]
@@ -40,18 +83,22 @@ pub(crate) enum Lookup {
 impl Catalog {
     /// Reads every `.yaml`/`.yml` file under `dir` (recursively, in path order). A file that does
     /// not generate is kept with its problems; it contributes no SLOs.
-    pub(crate) fn load(dir: Option<&Path>) -> Result<Catalog, String> {
-        let Some(dir) = dir else {
+    pub(crate) fn load(source: &SpecSource) -> Result<Catalog, String> {
+        let Some(dir) = source.dir.as_deref() else {
             return Ok(Catalog::default());
         };
-        let generator = Generator::default();
+        let generator = (source.generator)()?;
         let mut paths: Vec<PathBuf> = Vec::new();
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry =
                 entry.map_err(|e| format!("reading spec directory {}: {e}", dir.display()))?;
             let p = entry.path();
-            let yaml = matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-            if entry.file_type().is_file() && yaml {
+            let yaml = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            let kept = p.to_str().is_some_and(|s| (source.keep)(s));
+            if entry.file_type().is_file() && yaml && kept {
                 paths.push(p.to_path_buf());
             }
         }
@@ -127,7 +174,7 @@ impl Lookup {
     pub(crate) fn message(&self, service: &str, slo: Option<&str>) -> String {
         match self {
             Lookup::UnknownService { known } if known.is_empty() => format!(
-                "unknown service {service:?}: no SLO specs are loaded (start slogen mcp with --slos DIR)"
+                "unknown service {service:?}: no SLO specs are loaded (start slogen mcp with -i DIR)"
             ),
             Lookup::UnknownService { known } => format!(
                 "unknown service {service:?}: not in the SLO specs (known services: {})",
@@ -145,10 +192,11 @@ impl Lookup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn catalog() -> Catalog {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("slos");
-        Catalog::load(Some(&dir)).expect("the repository's slos/ directory reads")
+        Catalog::load(&SpecSource::dir(dir)).expect("the repository's slos/ directory reads")
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub(crate) struct Explanation {
     pub service: String,
     pub slo: String,
     pub description: String,
+    /// Objective, as a ratio (0.999).
+    pub objective_ratio: f64,
     /// Objective, percent (99.9).
     pub objective_percent: f64,
     /// The SLO period, e.g. `30d`.
@@ -100,6 +102,7 @@ pub(crate) fn explain(slo: &Slo) -> Explanation {
         service: slo.service.clone(),
         slo: slo.name.clone(),
         description: slo.description.clone(),
+        objective_ratio: crate::live::round(slo.objective / 100.0, 9),
         objective_percent: slo.objective,
         period: maths.period.clone(),
         error_budget_percent: round(maths.error_budget_ratio * 100.0, 9),
@@ -142,7 +145,7 @@ mod tests {
     #[test]
     fn explains_the_google_windows_of_a_30d_slo() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("slos");
-        let c = Catalog::load(Some(&dir)).expect("slos/ reads");
+        let c = Catalog::load(&crate::mcp::SpecSource::dir(dir.clone())).expect("slos/ reads");
         let e = explain(c.find("tr-web", "requests-availability").expect("exists"));
         assert_eq!(e.period, "30d");
         assert_eq!(e.error_budget_percent, 0.1);

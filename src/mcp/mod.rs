@@ -9,56 +9,43 @@
 
 mod argocd;
 mod catalog;
+
+pub use catalog::SpecSource;
 mod explain;
 mod server;
 mod tools;
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use rmcp::ServiceExt;
 
-use crate::prom::{Auth, Client, ClientOptions};
+use crate::prom::Client;
 
 /// How the server was asked to run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Config {
-    pub prometheus_url: String,
-    pub timeout: std::time::Duration,
-    /// Extra headers for Prometheus, e.g. `X-Scope-OrgID: t1`.
-    pub headers: Vec<(String, String)>,
-    pub slos_dir: Option<PathBuf>,
+    /// The Prometheus client, built from the shared connection flags (`cli::prom_args`) as a
+    /// decision client: answers feed the gate policy, so partial data is refused at the source.
+    pub client: Client,
+    /// The specs, and how to read them.
+    pub specs: SpecSource,
     /// The `argocd` executable when the ArgoCD tools are on.
     pub argocd: Option<String>,
     pub allow_write: bool,
     /// Evaluate live answers at this Unix time instead of now.
     pub at: Option<f64>,
-    /// The engine behind the URL and its tenant ([`crate::prom::engine`]).
-    pub engine: crate::prom::Engine,
-    pub tenant: Option<String>,
 }
 
-/// Serves MCP on stdin/stdout until the client disconnects. Credentials come from the
-/// environment (`PROMETHEUS_TOKEN`, or `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`; the
-/// `argocd` CLI reads `ARGOCD_AUTH_TOKEN` itself).
+/// Serves MCP on stdin/stdout until the client disconnects. Credentials never come from argv
+/// (`--prometheus-token-file`, `PROMETHEUS_TOKEN`, or `PROMETHEUS_USERNAME`/`PROMETHEUS_PASSWORD`;
+/// the `argocd` CLI reads `ARGOCD_AUTH_TOKEN` itself).
 pub fn serve(config: Config) -> anyhow::Result<()> {
-    let client = Client::new(ClientOptions {
-        url: config.prometheus_url.clone(),
-        timeout: config.timeout,
-        auth: Auth::from_env(None).context("reading Prometheus credentials")?,
-        headers: config.headers.clone(),
-        engine: config.engine,
-        tenant: config.tenant.clone(),
-        // Answers feed decisions (the gate policy): refuse partial data at the source.
-        deny_partial: true,
-    })
-    .context("configuring the Prometheus client")?;
-    if let Some(dir) = &config.slos_dir {
-        catalog::Catalog::load(Some(dir)).map_err(anyhow::Error::msg)?;
+    let client = config.client;
+    if config.specs.dir.is_some() {
+        catalog::Catalog::load(&config.specs).map_err(anyhow::Error::msg)?;
     }
     let state = tools::State {
         client,
-        slos_dir: config.slos_dir,
+        specs: config.specs,
         at: config.at,
         argocd: config.argocd,
         allow_write: config.allow_write,

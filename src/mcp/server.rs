@@ -165,7 +165,7 @@ impl SloServer {
     }
 
     #[tool(
-        description = "Deployment risk of a service (LOW, MEDIUM, HIGH or CRITICAL) on the `slogen gate` error-budget policy (>50%, 20-50%, 5-20%, <5% budget left), with the reasons.",
+        description = "Deployment risk of a service on the `slogen gate` error-budget policy: the policy level (ship_freely >50%, cautious 20-50%, focus_on_reliability 5-20%, freeze <5% budget left) with its advice and risk (LOW, MEDIUM, HIGH, CRITICAL), and the gate's verdict (a firing page alert blocks), with the reasons.",
         output_schema = schema_for_output::<RiskAnswer>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
@@ -261,7 +261,7 @@ const RULES_PREFIX: &str = "slogen://rules/";
 impl SloServer {
     async fn catalog(&self) -> Result<Catalog, ErrorData> {
         let s = self.state.clone();
-        tokio::task::spawn_blocking(move || Catalog::load(s.slos_dir.as_deref()))
+        tokio::task::spawn_blocking(move || Catalog::load(&s.specs))
             .await
             .map_err(|e| ErrorData::internal_error(e.to_string(), None))?
             .map_err(|e| ErrorData::internal_error(e, None))

@@ -5,7 +5,6 @@
 //! here, so the logic reads (and tests) without the protocol; `server.rs` is the wiring.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -15,7 +14,7 @@ use crate::duration::Duration;
 use crate::live::{self, round, Selector, SloStatus};
 use crate::prom::Client;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, SpecSource};
 use super::explain::{self, Explanation};
 use crate::live::trend::{self, Trend};
 use crate::live::violations::{self, Violation};
@@ -24,7 +23,7 @@ use crate::timefmt::rfc3339;
 /// What the server was started with.
 pub(crate) struct State {
     pub client: Client,
-    pub slos_dir: Option<PathBuf>,
+    pub specs: SpecSource,
     /// Evaluate at this Unix time instead of now (for reviews of past incidents).
     pub at: Option<f64>,
     /// The `argocd` executable, when `--argocd` is on.
@@ -43,7 +42,7 @@ impl State {
     }
 
     fn catalog(&self) -> Result<Catalog, String> {
-        Catalog::load(self.slos_dir.as_deref())
+        Catalog::load(&self.specs)
     }
 }
 
@@ -73,15 +72,25 @@ pub(crate) struct BudgetRow {
     pub id: String,
     pub service: String,
     pub slo: String,
+    /// The objective as a ratio (0.999).
+    pub objective_ratio: f64,
+    /// The objective as a percentage (99.9).
     pub objective_percent: f64,
     /// The SLO period, e.g. `30d`.
     pub period: Option<String>,
-    /// Error budget left in the period, percent (negative when overspent); null without data.
+    /// Error budget left in the period, as a ratio (negative when overspent); null without data.
+    pub budget_remaining_ratio: Option<f64>,
+    /// The same as a percentage, two decimals.
     pub budget_remaining_percent: Option<f64>,
     /// Current (5m) burn rate: 1 spends the budget exactly over the period.
     pub current_burn_rate: Option<f64>,
-    /// LOW, MEDIUM, HIGH or CRITICAL, by remaining budget (the `slogen gate` levels).
+    /// The error-budget policy level (`slogen gate`'s): ship_freely, cautious,
+    /// focus_on_reliability or freeze.
     pub policy_level: Option<String>,
+    /// What the level advises, in words.
+    pub policy_advice: Option<String>,
+    /// The level as a risk: LOW, MEDIUM, HIGH or CRITICAL.
+    pub risk: Option<String>,
     /// Alerts of this SLO firing in Prometheus, as `name (severity)`.
     pub firing_alerts: Vec<String>,
     /// Why a figure is missing, when one is.
@@ -91,15 +100,20 @@ pub(crate) struct BudgetRow {
 fn budget_row(s: &SloStatus) -> BudgetRow {
     let levels = policy::Levels::default();
     let known = s.known_budget();
+    let level = known.map(|b| levels.level(b));
     BudgetRow {
         id: s.id.clone(),
         service: s.service.clone(),
         slo: s.slo.clone(),
+        objective_ratio: s.objective,
         objective_percent: round(s.objective * 100.0, 6),
         period: s.period_days.map(|d| format!("{d}d")),
+        budget_remaining_ratio: known,
         budget_remaining_percent: known.map(|b| round(b * 100.0, 2)),
         current_burn_rate: s.burn_rate.filter(|b| b.is_finite()).map(|b| round(b, 3)),
-        policy_level: known.map(|b| risk_name(levels.level(b)).to_string()),
+        policy_level: level.map(|l| l.name().to_string()),
+        policy_advice: level.map(|l| l.advice().to_string()),
+        risk: level.map(|l| risk_name(l).to_string()),
         firing_alerts: s
             .alerts
             .iter()
@@ -122,8 +136,8 @@ fn row_line(r: &BudgetRow) -> String {
         r.period.as_deref().unwrap_or("period's"),
         r.objective_percent
     );
-    if let Some(l) = &r.policy_level {
-        line.push_str(&format!(", risk {l}"));
+    if let (Some(l), Some(risk)) = (&r.policy_level, &r.risk) {
+        line.push_str(&format!(", policy {l} (risk {risk})"));
     }
     if !r.firing_alerts.is_empty() {
         line.push_str(&format!(", firing: {}", r.firing_alerts.join(", ")));
@@ -154,16 +168,39 @@ fn statuses(
         Ok(v) => Ok(v),
         Err(e @ crate::prom::Error::NoData { .. }) => {
             let catalog = state.catalog()?;
-            match service.map(|s| (s, catalog.service_slos(s))) {
-                Some((s, Err(lookup))) => Err(format!(
-                    "{}; Prometheus has no SLO of it either",
-                    lookup.message(s, slo)
-                )),
+            match service {
+                Some(s) if catalog.service_slos(s).is_err() => {
+                    Err(unknown_service(state, &catalog, s))
+                }
                 _ => Err(e.to_string()),
             }
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Names a service that neither the specs nor Prometheus know, with the services each has.
+fn unknown_service(state: &State, catalog: &Catalog, service: &str) -> String {
+    let in_specs = catalog.services();
+    let specs = if in_specs.is_empty() {
+        "no SLO specs are loaded (start slogen mcp with -i DIR)".to_string()
+    } else {
+        format!("services in the specs: {}", in_specs.join(", "))
+    };
+    let prometheus = match trend::running(&state.client, state.now()) {
+        Ok(running) => {
+            let mut services: Vec<String> = running.into_iter().map(|r| r.service).collect();
+            services.sort();
+            services.dedup();
+            if services.is_empty() {
+                "Prometheus runs no SLO rules".to_string()
+            } else {
+                format!("in Prometheus: {}", services.join(", "))
+            }
+        }
+        Err(e) => format!("Prometheus could not be asked: {e}"),
+    };
+    format!("unknown service {service:?}: neither the specs nor Prometheus have an SLO of it ({specs}; {prometheus})")
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -272,9 +309,13 @@ pub(crate) struct RiskAnswer {
     pub service: String,
     /// LOW, MEDIUM, HIGH or CRITICAL.
     pub risk: String,
+    /// The error-budget policy level of the lowest budget: ship_freely, cautious,
+    /// focus_on_reliability or freeze.
+    pub policy_level: String,
     /// The error-budget policy's advice for that level.
-    pub advice: String,
-    /// What `slogen gate` with its defaults (minimum 10% budget) would decide: allow or block.
+    pub policy_advice: String,
+    /// What `slogen gate --service SERVICE` with its defaults (minimum 10% budget, a firing
+    /// page alert blocks) decides: allow or block.
     pub gate: String,
     pub lowest_budget_percent: Option<f64>,
     pub reasons: Vec<String>,
@@ -306,7 +347,8 @@ pub(crate) fn get_deployment_risk(
         "allow"
     };
     let summary = format!(
-        "{service}: deployment risk {risk} ({}); {}",
+        "{service}: deployment risk {risk} (policy {}: {}); gate: {gate}: {}",
+        level.name(),
         level.advice(),
         decision.reason
     );
@@ -315,7 +357,8 @@ pub(crate) fn get_deployment_risk(
         RiskAnswer {
             service: service.into(),
             risk,
-            advice: level.advice().into(),
+            policy_level: level.name().into(),
+            policy_advice: level.advice().into(),
             gate: gate.into(),
             lowest_budget_percent: decision.lowest_budget.map(|b| round(b * 100.0, 2)),
             reasons,
@@ -427,8 +470,7 @@ pub(crate) fn list_slos(
         });
     }
     if let (Some(s), true) = (service, entries.is_empty()) {
-        let known = catalog.services();
-        return Err(format!("unknown service {s:?}: neither the specs nor Prometheus have an SLO of it (services in the specs: {})", known.join(", ")));
+        return Err(unknown_service(state, &catalog, s));
     }
     entries.sort_by(|a, b| a.id.cmp(&b.id));
     let spec_errors: Vec<String> = catalog
@@ -621,12 +663,25 @@ mod tests {
                 severity: "page".into(),
             }],
         };
-        let levels: Vec<Option<String>> = [0.9, 0.5, 0.2, 0.05, 0.049, -1.0]
+        let levels: Vec<(Option<String>, Option<String>)> = [0.9, 0.5, 0.2, 0.05, 0.049, -1.0]
             .iter()
-            .map(|b| budget_row(&status(Some(*b))).policy_level)
+            .map(|b| {
+                let row = budget_row(&status(Some(*b)));
+                (row.policy_level, row.risk)
+            })
             .collect();
-        let want = ["LOW", "MEDIUM", "MEDIUM", "HIGH", "CRITICAL", "CRITICAL"];
-        assert_eq!(levels, want.map(|l| Some(l.to_string())));
+        let want = [
+            ("ship_freely", "LOW"),
+            ("cautious", "MEDIUM"),
+            ("cautious", "MEDIUM"),
+            ("focus_on_reliability", "HIGH"),
+            ("freeze", "CRITICAL"),
+            ("freeze", "CRITICAL"),
+        ];
+        assert_eq!(
+            levels,
+            want.map(|(l, r)| (Some(l.to_string()), Some(r.to_string())))
+        );
         let row = budget_row(&status(Some(f64::NAN)));
         assert_eq!(row.budget_remaining_percent, None);
         assert_eq!(row.current_burn_rate, None);

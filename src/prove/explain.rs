@@ -54,6 +54,8 @@ pub struct ConditionExplain {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SloExplain {
     pub slo: String,
+    /// The objective as a ratio (0.999) and as a percentage (99.9).
+    pub objective_ratio: f64,
     pub objective_percent: f64,
     pub period: String,
     pub period_seconds: f64,
@@ -147,6 +149,7 @@ pub fn explain_slo(slo: &Slo) -> SloExplain {
     .collect();
     SloExplain {
         slo: slo.id.clone(),
+        objective_ratio: crate::live::round(slo.objective / 100.0, 9),
         objective_percent: slo.objective,
         period: slo.period.to_string(),
         period_seconds: period,

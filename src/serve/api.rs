@@ -1,11 +1,12 @@
 //! The JSON API behind the pages: `/api/v1/slos` and `/api/v1/slos/{id}`.
 //!
 //! Each SLO is the row `slogen budget --format json` prints ([`BudgetRow`]: `id`, `service`,
-//! `slo`, `objective`, `objective_percent`, `period_days`, `budget_remaining`, `burn_rate`,
-//! `alerts`, `policy_level`, `no_data_reason`), with what the pages add: the advice, the spec's
-//! source, the burn rates over the page and ticket windows, whether it burns now, its groups.
-//! Times are RFC 3339; ratios are ratios (0.3 is 30%); `NaN` is written as `null`, and
-//! `no_data_reason` says why.
+//! `slo`, `objective_ratio`, `objective_percent`, `period_days`, `budget_remaining_ratio`,
+//! `budget_remaining_percent`, `burn_rate`, `alerts`, `missing_reason`, `policy_level`,
+//! `policy_advice`), with what the pages add: the spec's source, the burn rates over the page
+//! and ticket windows, whether it burns now, its groups. Times are RFC 3339; `_ratio` fields
+//! are ratios (0.3) and `_percent` fields percents (30); an unknown figure is `null`, and
+//! `missing_reason` says why.
 
 use serde::Serialize;
 
@@ -99,7 +100,8 @@ fn window_burn(conditions: &[ConditionState], severity: &str) -> Option<WindowBu
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
     pub labels: Labels,
-    pub budget_remaining: Option<f64>,
+    pub budget_remaining_ratio: Option<f64>,
+    pub budget_remaining_percent: Option<f64>,
     pub burn_rate: Option<f64>,
     pub policy_level: Option<PolicyLevel>,
     pub alerts: Vec<FiringAlert>,
@@ -111,8 +113,6 @@ pub struct Group {
 pub struct Slo {
     #[serde(flatten)]
     pub row: BudgetRow,
-    /// The policy level in words (`ship freely`).
-    pub policy_advice: Option<&'static str>,
     pub description: Option<String>,
     pub source: Option<Source>,
     pub in_specs: bool,
@@ -131,7 +131,6 @@ pub struct Slo {
 impl Slo {
     pub fn of(v: &SloView) -> Slo {
         Slo {
-            policy_advice: v.row.policy_level.map(|l| l.advice()),
             description: v
                 .spec
                 .map(|s| s.slo.description.clone())
@@ -150,7 +149,9 @@ impl Slo {
                 .iter()
                 .map(|g| Group {
                     labels: g.status.labels.clone(),
-                    budget_remaining: g.status.budget_remaining,
+                    budget_remaining_ratio: known(g.status.budget_remaining),
+                    budget_remaining_percent: known(g.status.budget_remaining)
+                        .map(|b| crate::live::round(b * 100.0, 4)),
                     burn_rate: g.status.burn_rate,
                     policy_level: g.level,
                     alerts: g.status.alerts.clone(),
@@ -161,6 +162,11 @@ impl Slo {
             row: v.row.clone(),
         }
     }
+}
+
+/// A budget when it is a number (not missing, not NaN).
+fn known(b: Option<f64>) -> Option<f64> {
+    b.filter(|v| !v.is_nan())
 }
 
 /// `/api/v1/slos`.

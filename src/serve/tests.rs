@@ -107,11 +107,11 @@ async fn prometheus_down_is_a_banner_with_the_specs_listed() {
     assert_eq!(v["slos"].as_array().unwrap().len(), 3);
     let first = &v["slos"][0];
     assert_eq!(first["in_prometheus"], false);
-    assert_eq!(first["budget_remaining"], serde_json::Value::Null);
-    assert_eq!(first["no_data_reason"], "Prometheus did not answer");
+    assert_eq!(first["budget_remaining_ratio"], serde_json::Value::Null);
+    assert_eq!(first["missing_reason"], "Prometheus did not answer");
     assert_eq!(first["source"]["file"], "slos/tr-web.yaml");
     assert_eq!(first["source"]["line"], 10);
-    assert!((first["objective"].as_f64().unwrap() - 0.999).abs() < 1e-12);
+    assert!((first["objective_ratio"].as_f64().unwrap() - 0.999).abs() < 1e-12);
     assert_eq!(first["objective_percent"], 99.9);
 }
 

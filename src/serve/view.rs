@@ -134,7 +134,7 @@ pub fn slo_views<'a>(catalog: &'a Catalog, board: &Board, levels: &Levels) -> Ve
         };
         let mut row = BudgetRow::new(status, levels);
         if !in_prometheus {
-            row.no_data_reason = Some(missing(board));
+            row.unavailable = Some(missing(board));
         }
         out.push(SloView {
             row,
@@ -284,7 +284,7 @@ pub fn rows(views: &[SloView]) -> Vec<Row> {
         let s = &v.row.status;
         let description = v.spec.map_or(String::new(), |x| x.slo.description.clone());
         let note = if !v.in_prometheus {
-            v.row.no_data_reason.clone().unwrap_or_default()
+            v.row.missing_reason().unwrap_or_default().to_string()
         } else if v.spec.is_none() {
             "not in the specs".to_string()
         } else {

@@ -105,6 +105,13 @@ pub fn document(kind: SpecKind) -> Option<&'static Shape> {
     }
 }
 
+/// True when the value of `key` can change the generated rules. Only an SLO's `description`
+/// and a Kubernetes object's `status` never reach them; a misspelling of any other key changes
+/// the output (lint makes it an error).
+pub fn shapes_output(key: &str) -> bool {
+    !matches!(key, "description" | "status")
+}
+
 /// True when `kind` matches keys ignoring letter case.
 pub fn case_insensitive(kind: SpecKind) -> bool {
     kind == SpecKind::PrometheusV1

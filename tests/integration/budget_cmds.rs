@@ -10,7 +10,8 @@ use slogen::timefmt::format_utc;
 use super::budget_failures::{run, run_env};
 use super::http_stub::Stub;
 use super::prom_fixture::fixture;
-use super::prom_model::{slo, slos, DAY, END, PERIOD, REPORT_SINCE};
+use super::prom_model::{slo, slos, DAY, END, HOUR, PERIOD, REPORT_SINCE, STEP};
+use slogen::budget::policy::Levels;
 
 /// When the backfill last recorded `metric` for `id` at or before `at`. Prometheus offsets
 /// each rule group's evaluations by a hash of its name and file, so recordings are not on the
@@ -178,13 +179,19 @@ fn budget_json_carries_exact_values_and_nan_reasons() {
     assert_eq!(items.len(), 2);
     for item in items {
         let m = slo(item["id"].as_str().expect("id"));
-        let got = item["budget_remaining"].as_f64().expect("a number");
+        let got = item["budget_remaining_ratio"].as_f64().expect("a number");
         assert!(
             (got - expected(m.id).remaining).abs() < 1e-9,
             "{}: {got}",
             m.id
         );
-        assert!((item["objective"].as_f64().unwrap() - m.objective).abs() < 1e-12);
+        let percent = item["budget_remaining_percent"].as_f64().unwrap();
+        assert!((percent - got * 100.0).abs() < 1e-4, "{percent}");
+        assert!((item["objective_ratio"].as_f64().unwrap() - m.objective).abs() < 1e-12);
+        assert!((item["objective_percent"].as_f64().unwrap() - m.objective * 100.0).abs() < 1e-9);
+        let level = Levels::default().level(got);
+        assert_eq!(item["policy_level"], level.name());
+        assert_eq!(item["policy_advice"], level.advice());
         assert_eq!(item["period_days"].as_f64(), Some(30.0));
         assert_eq!(item["service"], "tr-web");
     }
@@ -200,12 +207,13 @@ fn budget_json_carries_exact_values_and_nan_reasons() {
         "json",
     ]);
     let v: Value = serde_json::from_str(&quiet.stdout).expect("json");
-    assert_eq!(v["slos"][0]["budget_remaining"], Value::Null);
+    assert_eq!(v["slos"][0]["budget_remaining_ratio"], Value::Null);
     assert_eq!(
-        v["slos"][0]["no_data_reason"],
+        v["slos"][0]["missing_reason"],
         "the error budget is NaN (no traffic in the period)"
     );
     assert_eq!(v["slos"][0]["policy_level"], Value::Null);
+    assert_eq!(v["evaluated_at"], "2026-01-01T00:00:00Z");
 }
 
 #[test]
@@ -228,16 +236,22 @@ fn gate_allows_blocks_and_cannot_decide() {
 
     let r = gate(&["--service", "tr-web"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, format!(
-        "allow: lowest error budget is tr-web-requests-availability at {left}, minimum 10.00% (policy: be cautious with risky changes)\n"
+        "allow: lowest error budget is tr-web-requests-availability at {left}, minimum 10.00% (the default) (policy: be cautious with risky changes)\n"
     ).as_str()));
 
     let r = gate(&["--service", "tr-web", "--min-budget", "40%"]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
-        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 40.00% (policy: be cautious with risky changes)\n"
+        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 40.00% (--min-budget 40%) (policy: be cautious with risky changes)\n"
     ).as_str()));
 
     let burn = expected("api-gateway-requests-availability").burn;
-    let r = gate(&["--service", "api-gateway", "--max-burn-rate", "10"]);
+    let r = gate(&[
+        "--service",
+        "api-gateway",
+        "--max-burn-rate",
+        "10",
+        "--allow-firing",
+    ]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
         "block: api-gateway-requests-availability burns its error budget at {burn:.2}x, above the maximum 10x (policy: ship freely)\n"
     ).as_str()));
@@ -292,7 +306,7 @@ fn gate_policy_file_changes_thresholds() {
         p,
     ]);
     assert_eq!((r.code, r.stdout.as_str()), (1, format!(
-        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 35.00% (policy: ship freely)\n"
+        "block: tr-web-requests-availability has {left} of its error budget left, below the minimum 35.00% (min_budget: 35% in {p}) (policy: ship freely)\n"
     ).as_str()));
     // A flag wins over the file.
     let r = run(&[
@@ -306,9 +320,15 @@ fn gate_policy_file_changes_thresholds() {
         "--policy",
         p,
         "--min-budget",
-        "5",
+        "0.05",
     ]);
     assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("minimum 5.00% (--min-budget 0.05 read as a ratio)"),
+        "{}",
+        r.stdout
+    );
 
     std::fs::write(&policy, "min_budget: lots\n").unwrap();
     let r = run(&[
@@ -323,7 +343,7 @@ fn gate_policy_file_changes_thresholds() {
     assert_eq!(r.code, 2);
     assert!(
         r.stdout.starts_with(&format!(
-            "undecided: cannot decide: policy file {}: min_budget: \"lots\" is not a percentage",
+            "undecided: cannot decide: policy file {}: min_budget: \"lots\" is not a share",
             policy.display()
         )),
         "{}",
@@ -353,6 +373,7 @@ fn expected_report_rows() -> Vec<String> {
         let ex = expected(id);
         let mean = m.mean_ratio(END as f64, REPORT_SINCE, ex.grid);
         let consumed = mean * REPORT_SINCE as f64 / PERIOD as f64 / m.error_budget();
+        let policy = Levels::default().level(ex.remaining).advice();
         let mut alerts = Vec::new();
         for (page, sev) in [(true, "page"), (false, "ticket")] {
             let n = m.alert_episodes(start, END, page);
@@ -366,7 +387,7 @@ fn expected_report_rows() -> Vec<String> {
             alerts.join(", ")
         };
         rows.push(format!(
-            "| {id} | {objective} | {:.4}% | {} | {} (30d) | {alerts} |",
+            "| {id} | {objective} | {:.4}% | {} | {} (30d) | {policy} | {alerts} |",
             (1.0 - mean) * 100.0,
             pct(consumed),
             pct(ex.remaining),
@@ -386,6 +407,8 @@ fn report_markdown_matches_the_traffic_model() {
         &end(),
         "--since",
         "2d",
+        "--format",
+        "markdown",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = &r.stdout;
@@ -404,7 +427,8 @@ fn report_markdown_matches_the_traffic_model() {
         assert_eq!(format!("{body} |"), want, "\n{md}");
         assert_eq!(spark.chars().count(), 49, "{spark}");
     }
-    assert!(md.contains("| quiet-batch-jobs-success | 99% | NaN (no traffic) | NaN (no traffic) | NaN (no traffic) (30d) | none |"), "{md}");
+    assert!(md.contains("| quiet-batch-jobs-success | 99% | NaN (no traffic) | NaN (no traffic) | NaN (no traffic) (30d) | unknown | none | no data |"), "{md}");
+    assert!(!md.contains("Data coverage"), "every window has data: {md}");
     // The incident's six hours at 7.2% are tr-web's worst; the first three are listed.
     let m = slo("tr-web-requests-availability");
     let worst = m.worst_hours(END - REPORT_SINCE, END, expected(m.id).grid);
@@ -454,8 +478,20 @@ fn report_json_and_html() {
         Some(u64::from(m.alert_episodes(END - REPORT_SINCE, END, true)))
     );
     let last = s["budget_series"].as_array().unwrap().last().unwrap();
-    assert_eq!(last[0].as_f64(), Some(END as f64));
-    assert!((last[1].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+    assert_eq!(last["time"], "2026-01-01T00:00:00Z");
+    assert!((last["budget_remaining_ratio"].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+    assert_eq!(
+        (v["start"].as_str(), v["end"].as_str()),
+        (Some("2025-12-30T00:00:00Z"), Some("2026-01-01T00:00:00Z"))
+    );
+    assert_eq!(s["policy_level"], "ship_freely");
+    assert_eq!(s["policy_advice"], "ship freely");
+    assert_eq!(s["window_coverage"]["complete"], true);
+    assert!(s["worst_periods"][0]["start"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(s["status"]["objective_percent"].as_f64(), Some(99.95));
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.html");
@@ -486,10 +522,42 @@ fn report_json_and_html() {
         "the quiet SLO has no chart"
     );
     assert!(html.contains(&pct(expected("tr-web-requests-availability").remaining)));
+
+    // Issue 16, defect 1: the report file is created as any new file is (0666 less this
+    // process's umask, the mode a plain create gives beside it), and a chmod survives the
+    // next report.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    assert_eq!(
+        mode(&out),
+        mode(&probe),
+        "a new report gets the umask's mode"
+    );
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = run(&[
+        "report",
+        "--prometheus-url",
+        &f.url,
+        "--time",
+        &t,
+        "--since",
+        "1d",
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(std::fs::read_to_string(&out).unwrap(), html, "rewritten");
+    assert_eq!(mode(&out), 0o640, "a replaced report keeps its mode");
 }
 
+/// Issue 16, defect 7: Slack got a Markdown table, which it shows as raw pipes. Now a Block
+/// Kit message: a header, one section per SLO at risk with its policy level, and links.
 #[test]
-fn report_posts_the_markdown_summary_to_slack() {
+fn report_posts_block_kit_to_slack() {
     let f = fixture();
     let slack = Stub::start(200, "text/plain", "ok");
     let t = end();
@@ -503,8 +571,9 @@ fn report_posts_the_markdown_summary_to_slack() {
         "2d",
         "--service",
         "tr-web",
+        "--report-url",
+        "https://reports.example.com/slo/2026-01-01.html",
     ];
-    let md = run(&args).stdout;
     let r = run_env(
         &args,
         &[(
@@ -521,16 +590,242 @@ fn report_posts_the_markdown_summary_to_slack() {
         Some("application/json")
     );
     let payload: Value = serde_json::from_str(&reqs[0].body).expect("json payload");
-    assert_eq!(payload, serde_json::json!({ "text": md }));
+    let blocks = payload["blocks"].as_array().expect("Block Kit blocks");
+    assert!(!reqs[0].body.contains("|---|"), "no Markdown table");
+    // Slack's limits: at most 50 blocks, a plain-text header of at most 150 characters.
+    assert!(blocks.len() <= 50);
+    assert_eq!(blocks[0]["type"], "header");
+    assert_eq!(blocks[0]["text"]["type"], "plain_text");
+    let header = blocks[0]["text"]["text"].as_str().unwrap();
+    assert!(
+        header.starts_with("SLO report: ") && header.chars().count() <= 150,
+        "{header}"
+    );
+    assert!(payload["text"]
+        .as_str()
+        .unwrap()
+        .contains("2 SLO(s), 1 at risk"));
+    let context = blocks[1]["elements"][0]["text"].as_str().unwrap();
+    assert!(
+        context.contains("<https://reports.example.com/slo/2026-01-01.html|Full report>"),
+        "{context}"
+    );
+    // tr-web's availability spent 60% of its budget in an incident inside the window and paged:
+    // at risk. Its latency SLO ships freely without alerts: not listed.
+    let sections: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b["type"] == "section")
+        .map(|b| b["text"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections.len(), 1, "{sections:#?}");
+    let avail = sections[0];
+    assert!(avail.contains("*tr-web-requests-availability*"), "{avail}");
+    let left = expected("tr-web-requests-availability").remaining;
+    let level = Levels::default().level(left);
+    assert_eq!(level.name(), "cautious");
+    assert!(
+        avail.contains(&format!("policy *cautious*: {}", level.advice())),
+        "{avail}"
+    );
+    assert!(
+        avail.contains(&format!("Budget left *{}*", pct(left))),
+        "{avail}"
+    );
+    assert!(avail.contains("TrWebHighErrorRate (page)"), "{avail}");
+    let link = format!("<{}/graph?g0.expr=slo%3Aperiod_error_budget_remaining%3Aratio%7Bsloth_id%3D%22tr-web-requests-availability%22%7D&amp;g0.tab=0&amp;g0.range_input=2d|Budget in Prometheus>", f.url);
+    assert!(avail.contains(&link), "{avail}\n{link}");
 
     // A webhook that refuses the post fails the run.
     let broken = Stub::start(404, "text/plain", "no_service");
     let r = run(&[&args[..], &["--slack-webhook", &broken.url]].concat());
     assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        "error: posting the report to Slack: the webhook answered HTTP 404: no_service\n"
+    assert!(
+        r.stderr.ends_with(
+            "error: posting the report to Slack: the webhook answered HTTP 404: no_service\n"
+        ),
+        "{}",
+        r.stderr
     );
+}
+
+/// Issue 16, defect 5: the gate allowed deploys while a page alert fired (budget 80%, burning
+/// at 20x). A firing page alert of the selected service blocks by default; `--allow-firing` or
+/// `allow_firing: true` turn that off.
+#[test]
+fn gate_blocks_while_a_page_alert_fires() {
+    let f = fixture();
+    let t = end();
+    let gateway = slo("api-gateway-requests-availability");
+    assert!(gateway.alert_condition(END, true), "the model pages at END");
+    let ex = expected(gateway.id);
+    assert!(ex.remaining > 0.5, "plenty of budget: {}", ex.remaining);
+    let base = [
+        "gate",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        t.as_str(),
+        "--service",
+        "api-gateway",
+    ];
+    let r = run(&base);
+    assert_eq!((r.code, r.stdout.as_str()), (1, format!(
+        "block: api-gateway-requests-availability is paging: ApiGatewayHighErrorRate is firing (burn rate {:.2}x); deploys wait for the incident (allow them with --allow-firing or allow_firing: true) (policy: ship freely)\n",
+        ex.burn
+    ).as_str()));
+    let r = run(&[&base[..], &["--allow-firing"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(&policy, "allow_firing: true\n").unwrap();
+    let r = run(&[&base[..], &["--policy", policy.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    // --format json: the same decision, with the policy's vocabulary.
+    let r = run(&[&base[..], &["--format", "json", "--min-budget", "0.1"]].concat());
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["verdict"], "block");
+    assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["policy_level"], "ship_freely");
+    assert_eq!(v["policy_advice"], "ship freely");
+    assert_eq!(v["min_budget_ratio"].as_f64(), Some(0.1));
+    assert_eq!(v["min_budget_origin"], "--min-budget 0.1 read as a ratio");
+    assert_eq!(v["evaluated_at"], "2026-01-01T00:00:00Z");
+    assert!((v["lowest_budget_ratio"].as_f64().unwrap() - ex.remaining).abs() < 1e-9);
+
+    // A time as RFC 3339 means the same instant as Unix seconds.
+    let rfc = run(&[
+        "gate",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        "2026-01-01T00:00:00Z",
+        "--service",
+        "api-gateway",
+    ]);
+    assert_eq!((rfc.code, &rfc.stdout), (1, &run(&base).stdout));
+
+    // A bare number is a ratio: 10 would be 1000%, so it is refused, saying how to write it.
+    let r = run(&[&base[..], &["--min-budget", "10"]].concat());
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stdout,
+        "undecided: cannot decide: --min-budget: \"10\" is not a ratio in [0, 1]; for 10 percent write 10%\n"
+    );
+}
+
+/// Issue 16, defect 6: with less history than the window, the report showed a consumed budget
+/// over the whole window (more than the budget left allows) and hours before the data began.
+/// The fixture's SLI recording starts 32 days and 1 hour before END: a 40-day report covers 32
+/// of its days, and every figure is computed over them.
+#[test]
+fn report_computes_over_the_history_prometheus_holds() {
+    let f = fixture();
+    let t = end();
+    let id = "tr-web-requests-availability";
+    let m = slo(id);
+    let ex = expected(id);
+    let history_start = END - REPORT_SINCE - HOUR - PERIOD;
+    // Where the recording begins, read from Prometheus directly.
+    let first = sample_time(
+        "slo:sli_error:ratio_rate5m",
+        id,
+        (history_start + STEP) as f64,
+    );
+    assert!(
+        first >= history_start as f64 && first < (history_start + STEP) as f64,
+        "{first}"
+    );
+    let since = 40 * DAY;
+    let args = |format: &str| {
+        run(&[
+            "report",
+            "--prometheus-url",
+            f.url.as_str(),
+            "--time",
+            t.as_str(),
+            "--since",
+            "40d",
+            "--service",
+            "tr-web",
+            "--format",
+            format,
+        ])
+    };
+    let json = args("json");
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let s = v["slos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"]["id"] == id)
+        .unwrap();
+    let covered = END as f64 - first;
+    let cov = &s["window_coverage"];
+    assert_eq!(cov["complete"], false);
+    assert_eq!(
+        cov["covered_from"].as_str(),
+        Some(slogen::timefmt::rfc3339(first).as_str())
+    );
+    assert!((cov["covered_days"].as_f64().unwrap() - covered / DAY as f64).abs() < 1e-9);
+    assert_eq!(cov["requested_days"].as_f64(), Some(40.0));
+    // Over the covered part only: the mean of the samples that exist, times the days that
+    // have them, as a share of the 30-day budget.
+    let mean = m.mean_ratio(END as f64, END - first as i64, ex.grid);
+    let consumed = mean * covered / PERIOD as f64 / m.error_budget();
+    let got = s["budget_consumed"].as_f64().unwrap();
+    assert!((got - consumed).abs() < 1e-6, "{got} vs {consumed}");
+    let nominal = mean * since as f64 / PERIOD as f64 / m.error_budget();
+    assert!(
+        (got - nominal).abs() > 0.1,
+        "not over the whole window: {got} vs {nominal}"
+    );
+    assert!((s["sli"].as_f64().unwrap() - (1.0 - mean)).abs() < 1e-9);
+    for w in s["worst_periods"].as_array().unwrap() {
+        let start = slogen::timefmt::parse_time(w["start"].as_str().unwrap()).unwrap();
+        assert!(start >= first, "a worst hour before the data began: {w}");
+    }
+    // The period (30 days) is covered throughout.
+    assert_eq!(s["period_coverage"]["complete"], true);
+
+    let md = args("markdown").stdout;
+    assert!(
+        md.contains(&format!(
+            "- {id}: data covers 32 of 40 days (since {}); the SLI and the budget consumed are computed over those",
+            format_utc(first)
+        )),
+        "{md}"
+    );
+    let text = args("text").stdout;
+    assert!(text.contains("Data coverage:"), "{text}");
+
+    // A window within the period never shows more consumed than the period has used.
+    let r = run(&[
+        "report",
+        "--prometheus-url",
+        f.url.as_str(),
+        "--time",
+        t.as_str(),
+        "--since",
+        "30d",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    for s in v["slos"].as_array().unwrap() {
+        if let (Some(c), Some(left)) = (
+            s["budget_consumed"].as_f64(),
+            s["status"]["budget_remaining_ratio"].as_f64(),
+        ) {
+            assert!(
+                c <= 1.0 - left + 1e-9,
+                "{}: consumed {c}, left {left}",
+                s["status"]["id"]
+            );
+        }
+    }
 }
 
 #[test]

@@ -211,6 +211,25 @@ fn check_and_prune_keep_generates_contract() {
     }
     assert!(!err.contains("mine.json"), "{err}");
     assert_eq!(snapshot_dir(&dash), before, "--check writes nothing");
+    // A hook's arguments plus --check, as for generate: the same verdict, nothing removed.
+    let (code, out2, _) = run(
+        tmp.path(),
+        &[
+            "dashboards",
+            "--prune",
+            "--check",
+            "-i",
+            "slos",
+            "-o",
+            "dash",
+        ],
+    );
+    assert_eq!((code, out2), (1, out));
+    assert_eq!(
+        snapshot_dir(&dash),
+        before,
+        "--check --prune removes nothing"
+    );
 
     // Without --prune the orphan stays, and is counted; with it, it goes, and only it.
     let (code, _, err) = run(tmp.path(), &["dashboards", "-i", "slos", "-o", "dash"]);
@@ -514,7 +533,7 @@ fn provisioning_writes_grafanas_file_provider() {
     );
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("error: --provisioning writes the provider for --format json"),
+        err.starts_with("error: --provisioning writes the provider for --output-format json"),
         "{err}"
     );
     let (code, _, err) = run(tmp.path(), &["dashboards", "-i", "slos", "-o", "slos"]);

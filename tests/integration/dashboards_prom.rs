@@ -247,7 +247,7 @@ fn budget_figures(f: &Fixture) -> BTreeMap<String, Option<f64>> {
         .map(|s| {
             (
                 s["id"].as_str().unwrap().to_string(),
-                s["budget_remaining"].as_f64(),
+                s["budget_remaining_ratio"].as_f64(),
             )
         })
         .collect()

@@ -246,7 +246,7 @@ fn the_generate_workflow_installs_the_release_and_commits_only_generated_and_das
     let dashboards = &step_run(&steps, "slogen dashboards");
     assert_eq!(
         dashboards,
-        "slogen dashboards -i slos/ -o dashboards/ --format configmap --prune"
+        "slogen dashboards -i slos/ -o dashboards/ --output-format configmap --prune"
     );
     let before = std::fs::read(repo.path().join("dashboards/slo-example-api.yaml")).unwrap();
     run_step(repo.path(), dashboards, &[]);
@@ -771,7 +771,10 @@ fn existing_specs_choose_the_output_format_and_get_no_example() {
         wf.contains("run: slogen generate -i slos/ -o generated/ --prune\n"),
         "{wf}"
     );
-    assert!(!wf.contains("--output-format"));
+    assert!(
+        !wf.contains("generate -i slos/ -o generated/ --output-format"),
+        "{wf}"
+    );
     let pc = load_yaml(&dir.join(".pre-commit-config.yaml"));
     assert!(
         pc["repos"][0]["hooks"][0].get("args").is_none(),

@@ -107,19 +107,27 @@ fn suppression_comments_are_what_keeps_a_spec_quiet() {
     let found = codes(&diags);
     // Without the comments: the first SLO's missing description and impossible page alert,
     // the second SLO's missing description, ratio objective and fixed range.
-    // At 90% the 1h/5m page cannot fire; 0.99 makes three of the four windows impossible.
+    // At 90% the 1h/5m page cannot fire; 0.99 makes three of the four windows impossible, and
+    // being a ratio is why: L014 is shown, as an error, with the three L005 folded into it.
     assert_eq!(
         found,
         vec![
             ("L013", 7),
             ("L005", 8),
             ("L013", 15),
-            ("L005", 16),
-            ("L005", 16),
-            ("L005", 16),
             ("L014", 16),
             ("L002", 19)
         ]
+    );
+    let ratio = diags.iter().find(|d| d.code == "L014").unwrap();
+    assert_eq!(ratio.severity, slogen::diag::Severity::Error);
+    assert_eq!(
+        ratio
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("L005: "))
+            .count(),
+        3
     );
 }
 

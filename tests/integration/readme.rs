@@ -287,7 +287,10 @@ fn moved_sections_have_their_pages() {
         ("docs/openslo.md", "# OpenSLO input"),
         ("docs/plugins.md", "### Built-in SLO plugins"),
         ("docs/mcp.md", "## Tools"),
-        ("docs/explain-and-test-rules.md", "## `slogen explain SPEC`"),
+        (
+            "docs/explain-and-test-rules.md",
+            "## `slogen explain [-i PATH]...`",
+        ),
         ("docs/lint.md", "## Configuration: `.slogen.toml`"),
         ("docs/budget.md", "## The deployment gate"),
         ("docs/benchmarks.md", "# Benchmarks"),

@@ -285,7 +285,7 @@ fn api_and_overview_show_what_budget_shows() {
     // The figures themselves, from the traffic model.
     let avail = item(&api, "tr-web-requests-availability");
     let want = expected("tr-web-requests-availability");
-    assert!((avail["budget_remaining"].as_f64().unwrap() - want.remaining).abs() < 1e-9);
+    assert!((avail["budget_remaining_ratio"].as_f64().unwrap() - want.remaining).abs() < 1e-9);
     assert_eq!(avail["policy_level"], "cautious");
     assert_eq!(avail["policy_advice"], "be cautious with risky changes");
     assert_eq!(
@@ -312,13 +312,13 @@ fn api_and_overview_show_what_budget_shows() {
     assert_eq!(latency["burning"], false, "0.2% slow requests burn at 0.2x");
     let quiet = item(&api, "quiet-batch-jobs-success");
     assert_eq!(
-        quiet["no_data_reason"],
+        quiet["missing_reason"],
         "the error budget is NaN (no traffic in the period)"
     );
     assert_eq!(quiet["in_specs"], true);
     let xss = item(&api, "xss-shop-checkout-availability");
     assert_eq!(xss["in_prometheus"], false);
-    assert!(xss["no_data_reason"]
+    assert!(xss["missing_reason"]
         .as_str()
         .unwrap()
         .starts_with("not recorded in Prometheus"));
@@ -328,7 +328,7 @@ fn api_and_overview_show_what_budget_shows() {
     assert_eq!(status, 200);
     for b in budget_items {
         let id = b["id"].as_str().unwrap();
-        match b["budget_remaining"].as_f64() {
+        match b["budget_remaining_ratio"].as_f64() {
             Some(v) => {
                 let exact: f64 = row_attr(&html, id, "data-budget").parse().unwrap();
                 assert_eq!(exact, v, "{id}");
@@ -430,7 +430,7 @@ fn the_slo_page_explains_why_it_burns() {
     assert_eq!(budget_points.last().unwrap()[0], "2026-01-01T00:00:00Z");
     assert_eq!(
         budget_points.last().unwrap()[1],
-        item(&budget, id)["budget_remaining"]
+        item(&budget, id)["budget_remaining_ratio"]
     );
     assert_eq!(detail["error_ratio_window"], "1h");
     let ratios = detail["error_ratio_history"][0]["points"]
@@ -479,7 +479,7 @@ fn the_slo_page_explains_why_it_burns() {
     assert_eq!(status, 200);
     assert!(html.contains(&format!(
         "data-budget=\"{}\"",
-        item(&budget, id)["budget_remaining"]
+        item(&budget, id)["budget_remaining_ratio"]
     )));
     assert!(html.contains("data-level=\"ship_freely\""));
     assert_eq!(
@@ -525,7 +525,7 @@ fn grouped_slos_show_one_row_per_group_worst_first() {
     want.sort_by(|a, b| a.1.total_cmp(&b.1));
     assert_eq!(routes, want.iter().map(|w| w.0).collect::<Vec<_>>());
     for (g, (_, remaining)) in groups.iter().zip(&want) {
-        let got = g["budget_remaining"].as_f64().unwrap();
+        let got = g["budget_remaining_ratio"].as_f64().unwrap();
         assert!((got - remaining).abs() < 1e-6, "{g}: want {remaining}");
     }
     assert_eq!(groups[0]["policy_level"], "freeze");
@@ -551,7 +551,10 @@ fn grouped_slos_show_one_row_per_group_worst_first() {
     for (k, v) in budget["slos"][0].as_object().unwrap() {
         assert_eq!(&slo[k], v, "{k}");
     }
-    assert_eq!(slo["budget_remaining"], groups[0]["budget_remaining"]);
+    assert_eq!(
+        slo["budget_remaining_ratio"],
+        groups[0]["budget_remaining_ratio"]
+    );
 
     let (_, html) = serve.get("/");
     assert_eq!(html.matches("class=\"slo-row\"").count(), 3);
@@ -707,7 +710,7 @@ fn partial_answers_are_flagged_on_every_page() {
         assert_eq!(api["prometheus"]["error"], Value::Null, "{engine}: {api}");
         assert_eq!(api["prometheus"]["partial"], true, "{engine}");
         assert_eq!(
-            item(&api, "tr-web-requests-availability")["budget_remaining"].as_f64(),
+            item(&api, "tr-web-requests-availability")["budget_remaining_ratio"].as_f64(),
             Some(0.5),
             "{engine}: the partial figures are still shown"
         );

@@ -230,6 +230,49 @@ fn init_generate_check_prune_and_pre_commit() {
         .position(|l| l.contains("objective: 99.9"))
         .unwrap();
     assert!(log.contains(&format!("slos/example.yaml:{line}:")), "{log}");
+
+    // 9. Issue 16: `page_alert:` in a Kubernetes spec (which spells it `pageAlert`), or
+    // `pageAlert:` in a prometheus/v1 one (`page_alert`), is ignored, and the page alert loses
+    // `severity: critical`, the label Alertmanager routes on. The lint hook fails the commit on
+    // it, and so does the lint step of the scaffolded workflow.
+    let (right, wrong) = if spec.contains("pageAlert:") {
+        ("pageAlert", "page_alert")
+    } else {
+        ("page_alert", "pageAlert")
+    };
+    let misspelt = spec.replacen(&format!("{right}:"), &format!("{wrong}:"), 1);
+    assert_ne!(misspelt, spec);
+    std::fs::write(&spec_path, &misspelt).unwrap();
+    ok(
+        git(repo, &["add", "slos/example.yaml"]),
+        "git add misspelt spec",
+    );
+    let refused = commit(repo, home.path(), "misspell a key");
+    assert!(
+        !refused.status.success(),
+        "commit went through with a misspelt key"
+    );
+    let log = format!("{}{}", text(&refused.stdout), text(&refused.stderr));
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with(lint) && l.ends_with("Failed")),
+        "{log}"
+    );
+    let line = 1 + misspelt
+        .lines()
+        .position(|l| l.contains(&format!("{wrong}:")))
+        .unwrap();
+    assert!(
+        log.contains(&format!("error[L001]: unknown key `{wrong}`"))
+            && log.contains(&format!("slos/example.yaml:{line}:"))
+            && log.contains(&format!("did you mean `{right}`?")),
+        "{log}"
+    );
+    let workflow =
+        std::fs::read_to_string(repo.join(".github/workflows/generate-slos.yaml")).unwrap();
+    assert!(workflow.contains("run: slogen lint slos/"), "{workflow}");
+    let ci_lint = slogen(repo, &["lint", "slos/"]);
+    assert_eq!(ci_lint.status.code(), Some(1), "{}", text(&ci_lint.stdout));
 }
 
 fn commit(repo: &Path, home: &Path, message: &str) -> Output {

@@ -77,11 +77,12 @@ pub fn assert_generate_workflow(wf: &Value, build: &str) -> Vec<Step> {
         }
     }
     let built = step_running(&steps, build);
+    let linted = step_running(&steps, "slogen lint slos/");
     let generated = step_running(&steps, "slogen generate -i slos/ -o generated/ --prune");
     let committed = step_running(&steps, "git commit");
     assert!(
-        built < generated && generated < committed,
-        "build, generate, commit: {steps:#?}"
+        built < linted && linted < generated && generated < committed,
+        "build, lint, generate, commit: {steps:#?}"
     );
     let commit = &steps[committed].run;
     assert!(commit.contains("git add -A generated/"), "{commit}");

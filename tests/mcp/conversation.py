@@ -67,7 +67,8 @@ def rfc3339(t):
 
 
 def params(extra=(), env=None, prometheus=None):
-    args = ["mcp", "--prometheus-url", prometheus or ARGS.prometheus, "--slos", ARGS.slos, "--at", str(ARGS.at)]
+    # `--slos` is the older name of `-i`; `--at` takes RFC 3339 as well as Unix seconds.
+    args = ["mcp", "--prometheus-url", prometheus or ARGS.prometheus, "--slos", ARGS.slos, "--at", rfc3339(ARGS.at)]
     e = {"PROMETHEUS_TOKEN": TOKEN}
     e.update(env or {})
     return StdioServerParameters(command=ARGS.slogen, args=args + list(extra), env=e)
@@ -87,6 +88,10 @@ def level(budget_ratio):
     if budget_ratio >= 0.05:
         return "HIGH"
     return "CRITICAL"
+
+
+# The error-budget policy's levels (slogen gate, budget --format json), beside each risk.
+POLICY = {"LOW": "ship_freely", "MEDIUM": "cautious", "HIGH": "focus_on_reliability", "CRITICAL": "freeze"}
 
 
 async def main_conversation():
@@ -121,7 +126,9 @@ async def main_conversation():
             check(x["current_burn_rate"] == round(burn[i], 3), f"{i} burn rate {round(burn[i], 3)}", x)
             check(x["objective_percent"] == SPEC_OBJECTIVES[i][2], f"{i} objective {SPEC_OBJECTIVES[i][2]}%", x)
             check(x["period"] == "30d", f"{i} period 30d", x)
-            check(x["policy_level"] == level(remaining[i]), f"{i} policy level {level(remaining[i])}", x)
+            check(x["risk"] == level(remaining[i]), f"{i} risk {level(remaining[i])}", x)
+            check(x["policy_level"] == POLICY[level(remaining[i])], f"{i} policy level {POLICY[level(remaining[i])]}", x)
+            check(x["objective_ratio"] == objective[i], f"{i} objective ratio {objective[i]}", x)
         check([x["budget_remaining_percent"] for x in rows] == sorted(x["budget_remaining_percent"] for x in rows),
               "most at risk first", rows)
         check(text[0].startswith(rows[0]["id"] + ": "), "the text summary leads with the most at-risk SLO", text[0])
@@ -182,7 +189,18 @@ async def main_conversation():
         check(not r.is_error, "get_deployment_risk(tr-web) answers", text)
         risk = r.structured_content
         check(risk["risk"] == level(low), f"tr-web deployment risk {level(low)} at {low:.4f} budget left", risk)
-        check(risk["gate"] == ("block" if low < 0.1 else "allow"), "gate verdict as slogen gate's default 10% minimum", risk)
+        check(risk["policy_level"] == POLICY[level(low)], f"tr-web policy level {POLICY[level(low)]} beside the risk", risk)
+        paging = any(a["metric"].get("sloth_severity") == "page"
+                     for a in instant('ALERTS{alertstate="firing",sloth_service="tr-web"}'))
+        check(risk["gate"] == ("block" if low < 0.1 or paging else "allow"),
+              "gate verdict as slogen gate's defaults (10% minimum, a firing page blocks)", risk)
+        # The same decision as `slogen gate` itself, on the same Prometheus at the same instant.
+        gate = subprocess.run([ARGS.slogen, "gate", "--prometheus-url", ARGS.prometheus, "--time",
+                               rfc3339(ARGS.at), "--service", "tr-web", "--format", "json"],
+                              capture_output=True, text=True, env={**os.environ, "PROMETHEUS_TOKEN": TOKEN})
+        verdict = json.loads(gate.stdout)
+        check(verdict["verdict"] == risk["gate"] and verdict["policy_level"] == risk["policy_level"],
+              "get_deployment_risk agrees with slogen gate", (verdict, risk))
         check(risk["lowest_budget_percent"] == round(low * 100, 2), "lowest budget reported", risk)
         check(len(risk["reasons"]) == 3 and "deployment risk " + level(low) in text[0], "reasons and summary", (risk["reasons"], text))
 
@@ -249,6 +267,8 @@ async def main_conversation():
         # Error paths: tool errors, and the server keeps serving.
         r, text = await call(s, "query_error_budget", {"service": "nope"})
         check(r.is_error and "unknown service \"nope\"" in text[0] and "tr-web" in text[0], "unknown service is a tool error naming known ones", text)
+        check("in Prometheus: " in text[0] and "checkout" in text[0],
+              "the unknown-service error names the services Prometheus has too (checkout has no spec)", text)
         r, text = await call(s, "get_deployment_risk", {"service": "nope"})
         check(r.is_error and "unknown service" in text[0], "unknown service for the risk", text)
         r, text = await call(s, "explain_slo", {"service": "tr-web", "slo": "nope"})

@@ -107,20 +107,20 @@ def run(d, exp, shot):
     for b in budget:
         row = d.find_element(By.CSS_SELECTOR, f'tr.slo-row[data-id="{b["id"]}"]')
         cell = row.find_element(By.CSS_SELECTOR, "td.budget").text
-        if b["budget_remaining"] is None:
+        if b["budget_remaining_ratio"] is None:
             check(cell in ("NaN (no traffic)", "no data"), f'{b["id"]}: budget cell {cell!r}')
             level = "unknown"
         else:
-            check(cell == pct(b["budget_remaining"]), f'{b["id"]}: budget {cell} = {pct(b["budget_remaining"])}')
-            check(float(row.get_attribute("data-budget")) == b["budget_remaining"],
-                  f'{b["id"]}: exact budget {b["budget_remaining"]}')
+            check(cell == pct(b["budget_remaining_ratio"]), f'{b["id"]}: budget {cell} = {pct(b["budget_remaining_ratio"])}')
+            check(float(row.get_attribute("data-budget")) == b["budget_remaining_ratio"],
+                  f'{b["id"]}: exact budget {b["budget_remaining_ratio"]}')
             level = b["policy_level"]
         badge = row.find_element(By.CSS_SELECTOR, "td.policy .level")
         check(badge.get_attribute("class") == f"level level-{level}", f'{b["id"]}: policy level {level}')
         if level != "unknown":
             bg = badge.value_of_css_property("background-color").replace("rgba", "rgb").replace(", 1)", ")")
             check(bg == hex_to_rgb(colours[level]), f'{b["id"]}: {level} badge in {colours[level]} ({bg})')
-        if b["budget_remaining"] is not None:
+        if b["budget_remaining_ratio"] is not None:
             spark = row.find_element(By.CSS_SELECTOR, "td.trend svg path.series")
             check(int(spark.get_attribute("data-points")) > 0, f'{b["id"]}: sparkline has points')
     gateway = d.find_element(By.CSS_SELECTOR, 'tr.slo-row[data-id="api-gateway-requests-availability"]')
@@ -161,7 +161,7 @@ def run(d, exp, shot):
     # An SLO page: figures, charts with data, every window pair, query links.
     gw = next(b for b in budget if b["id"] == "api-gateway-requests-availability")
     d.get(main_url + "/slo/api-gateway-requests-availability")
-    check(d.find_element(By.ID, "budget").text.startswith(pct(gw["budget_remaining"])), "SLO page budget")
+    check(d.find_element(By.ID, "budget").text.startswith(pct(gw["budget_remaining_ratio"])), "SLO page budget")
     check(d.find_element(By.ID, "policy").get_attribute("data-level") == gw["policy_level"], "SLO page level")
     for chart in ["budget-chart", "ratio-chart"]:
         paths = d.find_elements(By.CSS_SELECTOR, f"#{chart} svg path.series")

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use crate::diag::Diagnostic;
 use crate::duration::Duration;
-use crate::lint::context::{DocCtx, QueryRef, SloView};
+use crate::lint::context::{sli_path, DocCtx, QueryRef, SloView};
 use crate::lint::registry;
+use crate::lint::rules::unknown_key;
 use crate::model::template::{self, MissingKey};
 use crate::model::validate::{self, code, Dialect};
 
@@ -27,6 +28,10 @@ pub(crate) fn check(ctx: &DocCtx, slo: &SloView, out: &mut Vec<Diagnostic>) {
         }
         for (c, message) in problems {
             let info = registry::info(c).expect("validation codes are registered");
+            if c == code::QUERY_TEMPLATE && q.text.trim().is_empty() {
+                out.push(missing(ctx, slo, q));
+                continue;
+            }
             let mut d = ctx
                 .span(info, ctx.query_span(q), format!("{field}: {message}"))
                 .with_label(if c == code::QUERY_TEMPLATE {
@@ -48,6 +53,39 @@ pub(crate) fn check(ctx: &DocCtx, slo: &SloView, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+}
+
+/// A query that is missing or empty: names the key, and the misspelt key that was probably
+/// meant for it.
+fn missing(ctx: &DocCtx, slo: &SloView, q: &QueryRef) -> Diagnostic {
+    let info = registry::info(code::QUERY_TEMPLATE).expect("validation codes are registered");
+    let field = q.role.field(ctx.kind);
+    let index = ctx
+        .slos
+        .iter()
+        .position(|v| std::ptr::eq(v, slo))
+        .expect("the SLO is one of the document's");
+    if let Some((node, key)) =
+        unknown_key::near_miss(ctx, &sli_path(ctx.kind, index, q.role), field)
+    {
+        return ctx
+            .at(
+                info,
+                node.pos,
+                format!("`{field}` is missing: `{key}` is not a key Sloth knows, so the SLI has no {field}"),
+            )
+            .with_label(format!("did you mean `{field}`?"))
+            .with_help(format!("rename `{key}` to `{field}`"));
+    }
+    ctx.span(
+        info,
+        ctx.query_span(q),
+        format!("`{field}` is missing or empty; the SLI needs it"),
+    )
+    .with_label("no query")
+    .with_help(format!(
+        "add `{field}:` with a query that uses `{{{{.window}}}}` as its range, e.g. `sum(rate(http_requests_total[{{{{.window}}}}]))`"
+    ))
 }
 
 /// Parses a query whose `{{.window}}` touches other text in each window of its SLO, and

@@ -2,13 +2,17 @@
 
 use crate::diag::{Diagnostic, RuleInfo, Severity};
 use crate::lint::context::DocCtx;
+use crate::lint::context::PathStep;
 use crate::spec::schema_keys::{self, Shape};
 use crate::spec::SpecKind;
 use crate::yaml::{Node, NodeKind};
 
 /// The rule's documentation: what it does, why it matters, an example.
 pub(crate) const DOCS: &str = r#"## What it does
-Flags keys that the spec format does not have, with a "did you mean" suggestion.
+Flags keys that the spec format does not have, with a "did you mean" suggestion. A key that is
+a near miss of a known key (another spelling of the same words, or a small typo) is an error
+when that key shapes the generated rules (everything but `description` and `status`): the
+rules silently differ from what was written.
 
 ## Why is this bad?
 Sloth decodes specs without rejecting unknown fields, so a misspelled key is silently
@@ -19,9 +23,12 @@ not regardless of underscores, so the Kubernetes spelling `pageAlert` is ignored
 ## Example
 ```yaml
 alerting:
-  ticker_alert:      # L001: did you mean `ticket_alert`?
-    disabled: true   # L001: did you mean `disable`?
+  ticker_alert:      # L001 (error): did you mean `ticket_alert`?
+    disabled: true   # L001 (error): did you mean `disable`?
+  runbook: https://… # L001 (warning): not a key of `alerting`
 ```
+In a Kubernetes spec, `page_alert:` (the prometheus/v1 spelling) is an error: the page alert
+loses its labels, `severity: critical` included, which Alertmanager routes on.
 
 ## References
 - Sloth reads `prometheus/v1` through sigs.k8s.io/yaml (non-strict, case-insensitive keys).
@@ -80,23 +87,68 @@ fn report(ctx: &DocCtx, k: &Node, key: &str, shape: &Shape, path: &str) -> Diagn
     } else {
         format!("in `{path}`")
     };
-    let mut d = ctx
-        .at(
-            &RULE,
-            k.pos,
-            format!("unknown key `{key}` {place}; Sloth ignores it"),
-        )
-        .with_label("ignored by Sloth");
-    match suggest(key, &keys) {
-        Some(s) if same_words(key, s) && ctx.kind == SpecKind::PrometheusV1 => {
-            d = d.with_help(format!(
-                "did you mean `{s}`? `{key}` is the Kubernetes spelling; prometheus/v1 specs use snake_case"
-            ));
+    let suggestion = suggest(key, &keys);
+    let shapes_output = suggestion.is_some_and(schema_keys::shapes_output);
+    let message = if shapes_output {
+        format!("unknown key `{key}` {place}; Sloth ignores it, so the generated rules differ from the spec")
+    } else {
+        format!("unknown key `{key}` {place}; Sloth ignores it")
+    };
+    let mut d = ctx.at(&RULE, k.pos, message).with_label("ignored by Sloth");
+    if shapes_output {
+        d.severity = Severity::Error;
+    }
+    let other_spelling = match ctx.kind {
+        SpecKind::PrometheusV1 => "the Kubernetes spelling; prometheus/v1 specs use snake_case",
+        _ => "the prometheus/v1 spelling; Kubernetes specs use camelCase",
+    };
+    match suggestion {
+        Some(s) if same_words(key, s) && !s.eq_ignore_ascii_case(key) => {
+            d = d.with_help(format!("did you mean `{s}`? `{key}` is {other_spelling}"));
         }
         Some(s) => d = d.with_help(format!("did you mean `{s}`?")),
         None => d = d.with_help(format!("known keys here: {}", keys.join(", "))),
     }
     d
+}
+
+/// The unknown key in the map at `path` that is a near miss of `wanted`, with its node: the
+/// likely reason why `wanted` is missing.
+pub(crate) fn near_miss<'n>(
+    ctx: &DocCtx<'n>,
+    path: &[PathStep],
+    wanted: &str,
+) -> Option<(&'n Node, String)> {
+    let root = ctx.root?;
+    let mut shape = schema_keys::document(ctx.kind)?;
+    let mut node = root;
+    for step in path {
+        match (step, &node.kind, shape) {
+            (PathStep::Key(k), NodeKind::Map(entries), _) => {
+                shape = shape.child(k, ctx.kind)?;
+                node = entries.iter().find_map(|(key, v)| {
+                    let text = key.as_scalar()?.text.as_str();
+                    let same = text == *k
+                        || (schema_keys::case_insensitive(ctx.kind)
+                            && text.eq_ignore_ascii_case(k));
+                    same.then_some(v)
+                })?;
+            }
+            (PathStep::Index(i), NodeKind::Seq(items), Shape::Seq(item)) => {
+                shape = item;
+                node = items.get(*i)?;
+            }
+            _ => return None,
+        }
+    }
+    let NodeKind::Map(entries) = &node.kind else {
+        return None;
+    };
+    entries.iter().find_map(|(k, _)| {
+        let key = k.as_scalar()?.text.as_str();
+        let unknown = shape.child(key, ctx.kind).is_none();
+        (unknown && suggest(key, &shape.keys()) == Some(wanted)).then(|| (k, key.to_string()))
+    })
 }
 
 fn normalize(s: &str) -> String {
