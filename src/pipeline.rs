@@ -136,6 +136,18 @@ fn too_many_slos() -> String {
     format!("more than {MAX_SLOS_PER_FILE} SLOs in one spec file; split them into several files")
 }
 
+/// The problem of a file that holds more SLOs than [`MAX_SLOS_PER_FILE`] once `doc` is read.
+fn over_slo_limit(out: &FileOutput, doc: &spec::Document) -> Option<Problem> {
+    (out.slos.len() > MAX_SLOS_PER_FILE).then(|| Problem {
+        document: doc.index,
+        pos: doc.origin,
+        slo: None,
+        field: String::new(),
+        code: code::LIMIT,
+        message: too_many_slos(),
+    })
+}
+
 /// What one file generated.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileOutput {
@@ -222,15 +234,8 @@ impl Generator {
                 }
                 Err(mut p) => problems.append(&mut p),
             }
-            if out.slos.len() > MAX_SLOS_PER_FILE {
-                problems.push(Problem {
-                    document: doc.index,
-                    pos: doc.origin,
-                    slo: None,
-                    field: String::new(),
-                    code: code::LIMIT,
-                    message: too_many_slos(),
-                });
+            if let Some(p) = over_slo_limit(&out, doc) {
+                problems.push(p);
                 break;
             }
         }
@@ -273,15 +278,8 @@ impl Generator {
                 Ok((None, _)) => {}
                 Err(mut p) => problems.append(&mut p),
             }
-            if out.slos.len() > MAX_SLOS_PER_FILE {
-                problems.push(Problem {
-                    document: doc.index,
-                    pos: doc.origin,
-                    slo: None,
-                    field: String::new(),
-                    code: code::LIMIT,
-                    message: too_many_slos(),
-                });
+            if let Some(p) = over_slo_limit(&out, doc) {
+                problems.push(p);
                 break;
             }
         }

@@ -65,6 +65,20 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
+/// `s` as a literal in an RE2 regex, as Go's `regexp.QuoteMeta` writes it: the syntax
+/// characters escaped. For label regexes in Prometheus and Alertmanager (both RE2, anchored at
+/// both ends).
+pub fn quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

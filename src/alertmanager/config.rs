@@ -215,7 +215,10 @@ pub fn eq(name: &str, value: &str) -> String {
 
 /// `sloth_id=~"a|b"`, each ID escaped as a literal: the SLOs this configuration knows.
 fn id_matcher<'a>(ids: impl IntoIterator<Item = &'a &'a str>) -> String {
-    let alternatives: Vec<String> = ids.into_iter().map(|id| quote_meta(id)).collect();
+    let alternatives: Vec<String> = ids
+        .into_iter()
+        .map(|id| crate::promql::quote_meta(id))
+        .collect();
     format!(
         "sloth_id=~\"{}\"",
         escape_matcher_value(&alternatives.join("|"))
@@ -232,18 +235,6 @@ fn escape_matcher_value(v: &str) -> String {
             '\n' => out.push_str("\\n"),
             c => out.push(c),
         }
-    }
-    out
-}
-
-/// Go's `regexp.QuoteMeta`: the RE2 syntax characters escaped.
-fn quote_meta(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }

@@ -133,20 +133,11 @@ pub fn regex_matcher(label: &str, values: &[&str]) -> String {
     if let [one] = values {
         return matcher(label, one);
     }
-    let alternatives: Vec<String> = values.iter().map(|s| regex_escape(s)).collect();
+    let alternatives: Vec<String> = values
+        .iter()
+        .map(|s| crate::promql::quote_meta(s))
+        .collect();
     format!("{label}=~{}", quote_go(&alternatives.join("|")))
-}
-
-/// `s` as a literal in an RE2 regex (Prometheus anchors label regexes at both ends).
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The text with Grafana's interval variables replaced by durations Grafana could give them.
@@ -210,7 +201,8 @@ mod tests {
             services_matcher(&["tr-web", "a.b", "c\"d", "(x|y)*"]),
             r#"sloth_service=~"tr-web|a\\.b|c\"d|\\(x\\|y\\)\\*""#
         );
-        let re = regex::Regex::new(&format!("^(?:{})$", regex_escape("(x|y)*"))).unwrap();
+        let re =
+            regex::Regex::new(&format!("^(?:{})$", crate::promql::quote_meta("(x|y)*"))).unwrap();
         assert!(re.is_match("(x|y)*") && !re.is_match("x"));
     }
 }

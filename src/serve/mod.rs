@@ -295,33 +295,47 @@ fn find<'v, 'a>(views: &'v [SloView<'a>], id: &str) -> Option<&'v SloView<'a>> {
     views.iter().find(|v| v.row.status.id == id)
 }
 
-async fn slo_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+/// Reads what an SLO's page and its API answer both show (the specs, the live board and the
+/// SLO's series, within the page's deadline) and hands them to `answer`; an unknown `id` is a
+/// 404.
+async fn with_slo(
+    app: &App,
+    id: &str,
+    answer: impl FnOnce(&SloView, &data::SloSeries, &Catalog, &Board) -> Response,
+) -> Response {
     let started = std::time::Instant::now();
     let catalog = app.catalog().await;
     let board = app.board().await;
     let views = slo_views(&catalog, &board, &app.levels);
-    let Some(v) = find(&views, &id) else {
-        return not_found(&id);
+    let Some(v) = find(&views, id) else {
+        return not_found(id);
     };
     let series = app
         .source
         .series(
             &board,
-            &id,
+            id,
             detail::period_seconds(v),
             detail::ratio_window(v),
             started,
         )
         .await;
     app.count_reads();
-    let page = detail::page(v, &series, &app.link_base, board.at, &app.levels);
-    app.pages.html(
-        "slo.html",
-        minijinja::context! {
-            ..minijinja::Value::from_serialize(layout(app.meta_with(&catalog, &board, &series), board.at)),
-            ..minijinja::context! { page => page }
-        },
-    )
+    answer(v, &series, &catalog, &board)
+}
+
+async fn slo_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    with_slo(&app, &id, |v, series, catalog, board| {
+        let page = detail::page(v, series, &app.link_base, board.at, &app.levels);
+        app.pages.html(
+            "slo.html",
+            minijinja::context! {
+                ..minijinja::Value::from_serialize(layout(app.meta_with(catalog, board, series), board.at)),
+                ..minijinja::context! { page => page }
+            },
+        )
+    })
+    .await
 }
 
 async fn api_list(State(app): State<Arc<App>>, Query(params): Params) -> Response {
@@ -345,37 +359,23 @@ async fn api_list(State(app): State<Arc<App>>, Query(params): Params) -> Respons
 }
 
 async fn api_detail(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    let started = std::time::Instant::now();
-    let catalog = app.catalog().await;
-    let board = app.board().await;
-    let views = slo_views(&catalog, &board, &app.levels);
-    let Some(v) = find(&views, &id) else {
-        return not_found(&id);
-    };
-    let series = app
-        .source
-        .series(
-            &board,
-            &id,
-            detail::period_seconds(v),
-            detail::ratio_window(v),
-            started,
-        )
-        .await;
-    app.count_reads();
-    let (budget_history, error_ratio_history, error_ratio_window) = api::Detail::histories(&series);
-    render::json(&api::Detail {
-        meta: app.meta_with(&catalog, &board, &series),
-        slo: api::Slo::of(v),
-        conditions: detail::conditions(v),
-        queries: detail::queries(v, &app.link_base, board.at),
-        rule_groups: v.spec.map_or(Vec::new(), |s| {
-            s.rules.groups().map(|g| g.name.clone()).collect()
-        }),
-        budget_history,
-        error_ratio_history,
-        error_ratio_window,
+    with_slo(&app, &id, |v, series, catalog, board| {
+        let (budget_history, error_ratio_history, error_ratio_window) =
+            api::Detail::histories(series);
+        render::json(&api::Detail {
+            meta: app.meta_with(catalog, board, series),
+            slo: api::Slo::of(v),
+            conditions: detail::conditions(v),
+            queries: detail::queries(v, &app.link_base, board.at),
+            rule_groups: v.spec.map_or(Vec::new(), |s| {
+                s.rules.groups().map(|g| g.name.clone()).collect()
+            }),
+            budget_history,
+            error_ratio_history,
+            error_ratio_window,
+        })
     })
+    .await
 }
 
 /// A static file, cached by browsers for an hour (pages link it with the version).
