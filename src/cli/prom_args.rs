@@ -177,7 +177,11 @@ impl clap::FromArgMatches for OptionalPromArgs {
 
 impl Args for OptionalPromArgs {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        PromArgs::augment_args(cmd).mut_arg("url", |a| a.required(false))
+        // The one command with optional Prometheus flags (`incidents`) reads Prometheus at each
+        // notification's time and refuses --time; it is not offered.
+        PromArgs::augment_args(cmd)
+            .mut_arg("url", |a| a.required(false))
+            .mut_arg("time", |a| a.hide(true))
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
