@@ -88,6 +88,22 @@ struct Frame {
 }
 
 impl Frame {
+    /// The frame of a page's full-size chart over `t0..t1` and values `v0..v1`.
+    fn chart(t0: f64, t1: f64, v0: f64, v1: f64) -> Frame {
+        Frame {
+            width: 720.0,
+            height: 240.0,
+            left: 48.0,
+            right: 24.0,
+            top: 20.0,
+            bottom: 22.0,
+            t0,
+            t1,
+            v0,
+            v1,
+        }
+    }
+
     fn x(&self, t: f64) -> f64 {
         let w = self.width - self.left - self.right;
         self.left + (t - self.t0) / (self.t1 - self.t0).max(1.0) * w
@@ -349,18 +365,7 @@ fn legend(out: &mut String, f: &Frame, lines: &[Line]) {
 pub fn budget_chart(lines: &[Line], start: f64, end: f64, bounds: &[Rule]) -> String {
     let low = finite_values(lines, start, end).fold(0.0_f64, f64::min);
     let high = finite_values(lines, start, end).fold(1.0_f64, f64::max);
-    let f = Frame {
-        width: 720.0,
-        height: 240.0,
-        left: 48.0,
-        right: 24.0,
-        top: 20.0,
-        bottom: 22.0,
-        t0: start,
-        t1: end,
-        v0: low,
-        v1: high,
-    };
+    let f = Frame::chart(start, end, low, high);
     let drawn: usize = lines.iter().map(|l| f.path(&l.points).1).sum();
     let label = format!(
         "error budget left from {} to {}",
@@ -419,18 +424,7 @@ pub fn ratio_chart(lines: &[Line], start: f64, end: f64, thresholds: &[Rule]) ->
         .filter(|v| *v < 1.0)
         .fold(0.0_f64, f64::max);
     let high = (data_high.max(rule_high) * 1.1).clamp(1e-6, 1.0);
-    let f = Frame {
-        width: 720.0,
-        height: 240.0,
-        left: 48.0,
-        right: 24.0,
-        top: 20.0,
-        bottom: 22.0,
-        t0: start,
-        t1: end,
-        v0: 0.0,
-        v1: high,
-    };
+    let f = Frame::chart(start, end, 0.0, high);
     let drawn: usize = lines.iter().map(|l| f.path(&l.points).1).sum();
     let label = format!(
         "error ratio from {} to {}, highest {}",

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::super::{Request, SloPlugin};
-use super::config::{ConfigProblem, Reader};
+use super::config::{check_none, without_config, ConfigProblem};
 use super::{conditions, split_or};
 use crate::plan::{Rule, SloRules};
 
@@ -20,15 +20,11 @@ pub(super) struct BurnWindowLabel;
 
 /// Every problem in the config (it takes none).
 pub fn check(v: &Value) -> Vec<ConfigProblem> {
-    let mut r = Reader::default();
-    r.object(v, &[]);
-    r.problems
+    check_none(v)
 }
 
 pub(super) fn factory(v: &Value) -> Result<Box<dyn SloPlugin>, String> {
-    let mut r = Reader::default();
-    r.object(v, &[]);
-    Ok(Box::new(r.finish(Some(BurnWindowLabel))?))
+    Ok(Box::new(without_config(v, BurnWindowLabel)?))
 }
 
 impl SloPlugin for BurnWindowLabel {

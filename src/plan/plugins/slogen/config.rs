@@ -148,3 +148,17 @@ fn json_type(v: &Value) -> &'static str {
         Value::Object(_) => "a map",
     }
 }
+
+/// Every problem in the config of a plugin that takes none (an empty object, or nothing).
+pub fn check_none(v: &Value) -> Vec<ConfigProblem> {
+    let mut r = Reader::default();
+    r.object(v, &[]);
+    r.problems
+}
+
+/// `plugin`, once its config is found empty as a plugin that takes none wants it.
+pub fn without_config<P>(v: &Value, plugin: P) -> Result<P, String> {
+    let mut r = Reader::default();
+    r.object(v, &[]);
+    r.finish(Some(plugin))
+}

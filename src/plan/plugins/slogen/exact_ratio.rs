@@ -28,7 +28,7 @@
 use serde_json::Value;
 
 use super::super::{Request, SloPlugin};
-use super::config::{ConfigProblem, Reader};
+use super::config::{check_none, without_config, ConfigProblem};
 use super::events::{self, Unit};
 use crate::duration::Duration;
 use crate::model::Sli;
@@ -57,15 +57,11 @@ pub(super) struct ExactRatio;
 
 /// Every problem in the config (it takes none).
 pub fn check(v: &Value) -> Vec<ConfigProblem> {
-    let mut r = Reader::default();
-    r.object(v, &[]);
-    r.problems
+    check_none(v)
 }
 
 pub(super) fn factory(v: &Value) -> Result<Box<dyn SloPlugin>, String> {
-    let mut r = Reader::default();
-    r.object(v, &[]);
-    Ok(Box::new(r.finish(Some(ExactRatio))?))
+    Ok(Box::new(without_config(v, ExactRatio)?))
 }
 
 /// The expression of a window derived from the steps.
